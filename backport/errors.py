@@ -1,0 +1,38 @@
+"""The tool's own typed errors.  Every user mistake becomes one of these, and
+the CLI prints it as one line (``backport: FILE:LINE: message``) with a
+non-zero exit status instead of a traceback."""
+from __future__ import annotations
+
+
+class BackportError(Exception):
+    """Base class: a problem with the user's input or environment."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.source:
+            where = f"{self.source}:{self.line}: " if self.line else f"{self.source}: "
+        return where + self.message
+
+
+class PatchError(BackportError):
+    """The reference patch cannot be read as a patch."""
+
+
+class TreeError(BackportError):
+    """A ref, directory or path that cannot be read."""
+
+
+class BaseMismatch(BackportError):
+    """The reference patch does not fit the base it claims."""
+
+
+class OutputError(BackportError):
+    """The output directory cannot be written as asked."""

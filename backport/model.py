@@ -1,0 +1,264 @@
+"""The data that flows between the pipeline stages: frozen dataclasses only.
+
+Line numbers are 1-based, as in a unified diff.  File text is handled as
+``str`` decoded from bytes with ``surrogateescape`` so that Latin-1 bytes in
+kernel sources survive a round trip unchanged (see ``tree.decode``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Verdict(str, Enum):
+    """Per-hunk verdicts, from best to worst (see DESIGN.md)."""
+
+    EXACT = "exact"
+    OFFSET = "offset"
+    WHITESPACE = "whitespace"
+    DRIFTED = "drifted"
+    RENAMED = "renamed"
+    RELOCATED = "relocated"
+    ALREADY_APPLIED = "already-applied"
+    CONFLICT = "conflict"
+    MISSING = "missing"
+
+    @property
+    def clean(self) -> bool:
+        """True when the tool claims the regenerated hunk is right."""
+        return self in CLEAN_VERDICTS
+
+    @property
+    def needs_human(self) -> bool:
+        return self in (Verdict.CONFLICT, Verdict.MISSING)
+
+    @property
+    def rank(self) -> int:
+        return list(Verdict).index(self)
+
+
+CLEAN_VERDICTS = frozenset({Verdict.EXACT, Verdict.OFFSET, Verdict.WHITESPACE,
+                            Verdict.DRIFTED, Verdict.RENAMED, Verdict.RELOCATED})
+
+
+def worst(verdicts) -> Verdict:
+    """The worst verdict of an iterable (EXACT for an empty one)."""
+    return max(verdicts, key=lambda v: v.rank, default=Verdict.EXACT)
+
+
+# --------------------------------------------------------------------------
+# The reference patch (ingest, base)
+# --------------------------------------------------------------------------
+
+CONTEXT, REMOVED, ADDED = " ", "-", "+"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One hunk line: ``kind`` is ' ', '-' or '+'; ``text`` has no newline."""
+
+    kind: str
+    text: str
+    no_newline: bool = False  # followed by "\\ No newline at end of file"
+
+
+@dataclass(frozen=True)
+class Hunk:
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    section: str  # the text after the second @@ (function heading)
+    lines: tuple[Line, ...]
+    source_line: int = 0  # line of the @@ header in the input file
+
+    @property
+    def old_lines(self) -> list[str]:
+        return [ln.text for ln in self.lines if ln.kind != ADDED]
+
+    @property
+    def new_lines(self) -> list[str]:
+        return [ln.text for ln in self.lines if ln.kind != REMOVED]
+
+    @property
+    def header(self) -> str:
+        head = f"@@ -{_range(self.old_start, self.old_count)} +{_range(self.new_start, self.new_count)} @@"
+        return f"{head} {self.section}" if self.section else head
+
+    def text(self) -> str:
+        """The hunk as unified-diff text, newline-terminated."""
+        out = [self.header + "\n"]
+        for ln in self.lines:
+            out.append(ln.kind + ln.text + "\n")
+            if ln.no_newline:
+                out.append("\\ No newline at end of file\n")
+        return "".join(out)
+
+
+def _range(start: int, count: int) -> str:
+    return str(start) if count == 1 else f"{start},{count}"
+
+
+@dataclass(frozen=True)
+class FilePatch:
+    """The changes to one file.
+
+    ``kind`` is one of modify, add, delete, rename, copy, mode, binary.
+    ``old_path``/``new_path`` are repository-relative (prefix stripped) or
+    None for /dev/null.
+    """
+
+    old_path: str | None
+    new_path: str | None
+    hunks: tuple[Hunk, ...]
+    kind: str = "modify"
+    extended: tuple[str, ...] = ()  # git extended header lines (mode, similarity, ...)
+    old_prefix: str = ""  # first path component of the --- line, e.g. "4.9.117" or "a"
+    source_line: int = 0
+
+    @property
+    def path(self) -> str:
+        return self.old_path or self.new_path or ""
+
+    @property
+    def is_c(self) -> bool:
+        return self.path.endswith((".c", ".h"))
+
+    def text(self) -> str:
+        """This file's part of a git-style diff (a/ b/ prefixes)."""
+        old = f"a/{self.old_path}" if self.old_path else "/dev/null"
+        new = f"b/{self.new_path}" if self.new_path else "/dev/null"
+        head = [f"diff --git a/{self.old_path or self.new_path} b/{self.new_path or self.old_path}\n"]
+        head += [x + "\n" for x in self.extended]
+        if self.hunks:
+            head += [f"--- {old}\n", f"+++ {new}\n"]
+        return "".join(head) + "".join(h.text() for h in self.hunks)
+
+
+def diff_text(files) -> str:
+    """A whole git-style diff for some FilePatches."""
+    return "".join(f.text() for f in files)
+
+
+@dataclass(frozen=True)
+class PatchMeta:
+    author: str = ""  # "Name <mail>" as in From:
+    date: str = ""  # as given, RFC 2822 when it came from a mail
+    subject: str = ""  # without [PATCH ...] prefixes and Re:
+    body: str = ""  # commit message body including trailers
+    upstream: str | None = None  # upstream commit id when the body names one
+    message_id: str | None = None
+    base_commit: str | None = None  # from a base-commit: trailer
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One reference patch (one message of an mbox)."""
+
+    meta: PatchMeta
+    files: tuple[FilePatch, ...]
+    source: str = ""  # file name or "<stdin>"
+    base_hint: str | None = None  # version named by the diff path prefix, e.g. "4.9.117"
+    damaged: bool = False  # whitespace damage detected at ingest
+
+    @property
+    def hunk_count(self) -> int:
+        return sum(len(f.hunks) for f in self.files)
+
+
+# --------------------------------------------------------------------------
+# Results (verify, report, series)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a hunk sits: file, enclosing function or top-level item, lines."""
+
+    path: str
+    function: str | None
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.start}-{self.end}" if self.end > self.start else f"{self.path}:{self.start}"
+        return f"{where} ({self.function}())" if self.function else where
+
+
+@dataclass(frozen=True)
+class Rename:
+    """An identifier the target spells differently, with the evidence for it."""
+
+    old: str
+    new: str
+    evidence: tuple[str, ...]  # "base:line `stmt` <-> target:line `stmt`"
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What the base stage repaired in one hunk of the reference patch."""
+
+    path: str
+    hunk: int  # 1-based index within the file
+    restored: int  # context/removed lines given back their exact base bytes
+    reindented: int  # added lines given kernel-style indentation
+    moved_by: int  # base line - header line (0 when the header was right)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification step and its outcome."""
+
+    name: str  # "git apply --check", "re-parse", "symbols", ...
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class HunkResult:
+    path: str  # base path of the file
+    index: int  # 1-based hunk index within the file in the reference patch
+    verdict: Verdict
+    reason: str
+    base: Place | None
+    target: Place | None
+    reference: str  # the reference hunk text (after repair)
+    regenerated: str | None  # the hunk as written for the target, None if not placed
+    target_text: str | None = None  # target lines shown beside a conflict / drifted removal
+    renames: tuple[Rename, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: str  # as given on the command line
+    commit: str | None  # resolved commit id for a git target
+    hunks: tuple[HunkResult, ...]
+    diff: str  # the regenerated patch (diff part only), "" when nothing placed
+    checks: tuple[Check, ...] = ()
+    history: tuple[str, ...] = ()  # commits that touched the functions between base and target
+
+    @property
+    def verdict(self) -> Verdict:
+        return worst(h.verdict for h in self.hunks)
+
+    @property
+    def complete(self) -> bool:
+        """Every hunk placed and every check passed."""
+        return all(not h.verdict.needs_human for h in self.hunks) and all(c.ok for c in self.checks)
+
+
+@dataclass(frozen=True)
+class PortResult:
+    """Everything one run learned about one reference patch."""
+
+    patch: Patch
+    base: str | None  # as given or derived
+    base_commit: str | None
+    repairs: tuple[Repair, ...]
+    repaired: Patch  # the reference patch after base checks and repair
+    targets: tuple[TargetResult, ...] = field(default_factory=tuple)
+
+    @property
+    def complete(self) -> bool:
+        return all(t.complete for t in self.targets)
