@@ -1,0 +1,94 @@
+"""The base stage: check every hunk against the tree the patch was made for,
+and repair whitespace damage against the base text.
+
+Context and removed lines come back byte-exact from the base.  Added lines of
+a damaged patch get kernel-style indentation back from their neighbours (see
+``indent``).  The result is a patch that ``git apply`` takes on the base.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .errors import BaseMismatch
+from .indent import Indenter, norm
+from .model import ADDED, CONTEXT, REMOVED, FilePatch, Hunk, Line, Patch, Repair
+from .tree import Tree
+
+
+def repair_patch(patch: Patch, base: Tree) -> tuple[Patch, tuple[Repair, ...]]:
+    """The patch with every hunk placed on the base text, and what was repaired."""
+    files, repairs = [], []
+    for fp in patch.files:
+        fixed, done = _repair_file(fp, base, patch)
+        files.append(fixed)
+        repairs.extend(done)
+    return replace(patch, files=tuple(files)), tuple(repairs)
+
+
+def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, list[Repair]]:
+    if fp.kind in ("add", "binary", "mode") or not fp.hunks:
+        return fp, []
+    text = base.read(fp.old_path or "")
+    if text is None:
+        raise BaseMismatch(f"{fp.old_path} does not exist in base {base}", source=patch.source,
+                           line=fp.source_line or None)
+    lines = text.split("\n")
+    hunks, repairs, delta = [], [], 0
+    for index, hunk in enumerate(fp.hunks, 1):
+        start = find_hunk(hunk, lines, patch.damaged)
+        if start is None:
+            raise BaseMismatch(f"hunk #{index} of {fp.path} does not match base {base}",
+                               source=patch.source, line=hunk.source_line or None)
+        fixed, repair = _repair_hunk(hunk, lines, start, patch.damaged)
+        fixed = replace(fixed, new_start=fixed.old_start + delta if fixed.new_count else fixed.old_start + delta - 1)
+        delta += hunk.new_count - hunk.old_count
+        hunks.append(fixed)
+        if repair.restored or repair.reindented or repair.moved_by:
+            repairs.append(replace(repair, path=fp.path, hunk=index))
+    return replace(fp, hunks=tuple(hunks)), repairs
+
+
+def find_hunk(hunk: Hunk, lines: list[str], damaged: bool) -> int | None:
+    """0-based index of the base line where the hunk's old side starts.
+
+    Byte-exact matches win; then whitespace-insensitive ones (damaged copies);
+    among several, the one nearest to the header's line number.
+    """
+    old = hunk.old_lines
+    want = hunk.old_start - 1 if hunk.old_count else hunk.old_start
+    if not old:
+        return max(0, min(want, len(lines)))
+    exact = _matches(old, lines, lambda s: s)
+    if exact:
+        return min(exact, key=lambda i: abs(i - want))
+    loose = _matches(old, lines, norm)
+    return min(loose, key=lambda i: abs(i - want)) if loose else None
+
+
+def _matches(old: list[str], lines: list[str], key) -> list[int]:
+    want = [key(s) for s in old]
+    have = [key(s) for s in lines]
+    first = want[0]
+    n = len(want)
+    return [i for i, s in enumerate(have[: len(have) - n + 1]) if s == first and have[i:i + n] == want]
+
+
+def _repair_hunk(hunk: Hunk, lines: list[str], start: int, damaged: bool) -> tuple[Hunk, Repair]:
+    out, restored, reindented = [], 0, 0
+    pos = start
+    indenter = Indenter()
+    for ln in hunk.lines:
+        if ln.kind in (CONTEXT, REMOVED):
+            exact = lines[pos]
+            restored += exact != ln.text
+            out.append(replace(ln, text=exact))
+            indenter.see(exact, removed=ln.kind == REMOVED)
+            pos += 1
+        else:
+            text = indenter.place(ln.text) if damaged else ln.text
+            reindented += text != ln.text
+            out.append(replace(ln, text=text))
+            indenter.see(text)
+    old_start = start + 1 if hunk.old_count else start
+    fixed = replace(hunk, old_start=old_start, lines=tuple(out))
+    return fixed, Repair("", 0, restored, reindented, old_start - hunk.old_start)

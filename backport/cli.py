@@ -1,0 +1,103 @@
+"""Command line: ``backport port`` and ``backport demo`` (thin: parse, run, render)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rich.console import Console
+
+from . import __version__
+from .errors import BackportError, TreeError
+from .output import Output
+from .model import PortResult
+
+EXIT_OK, EXIT_NEEDS_HUMAN, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backport", description="Carry a kernel fix to the trees that need it.")
+    parser.add_argument("--version", action="version", version=f"backport {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    port = sub.add_parser("port", help="port a reference patch to one or more target trees")
+    port.add_argument("patch", help="patch, mbox or mail file; '-' for standard input")
+    port.add_argument("--repo", help="git checkout to read refs from (read-only)")
+    port.add_argument("--base", help="tree the patch was made against (ref or directory)")
+    port.add_argument("--to", action="append", required=True, metavar="TARGET", help="target tree (ref or directory); repeatable")
+    port.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    _common(port)
+    demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees")
+    demo.add_argument("-o", "--output", metavar="OUT", help="output directory (default: a new temporary one)")
+    _common(demo)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="replace an existing output directory")
+    p.add_argument("--json", metavar="FILE", help="write the JSON report ('-' for standard output)")
+    p.add_argument("--report", metavar="FILE", help="write the Markdown report")
+    p.add_argument("--no-color", action="store_true", help="plain text output")
+    p.add_argument("--subject-prefix", metavar="PREFIX", help="subject prefix (default: PATCH <target>)")
+    p.add_argument("--signoff", action="store_true", help="add your Signed-off-by (from git config)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(no_color=args.no_color or bool(os.environ.get("NO_COLOR")), highlight=False,
+                      stderr=args.json == "-")
+    try:
+        if args.command == "demo":
+            from .demo import run_demo
+            results, out = run_demo(args)
+        else:
+            results, out = run_port(args)
+    except BackportError as err:
+        print(f"backport: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("backport: interrupted; nothing written", file=sys.stderr)
+        return 130
+    return finish(results, out, args, console)
+
+
+def run_port(args) -> tuple[list[PortResult], Output]:
+    from .ingest import read_patches
+    from .pipeline import port
+    from .tree import Repository, open_tree
+    patches = read_patches(args.patch)
+    repo = Repository(args.repo) if args.repo else None
+    targets = [open_tree(t, repo) for t in args.to]
+    out = Output(args.output, force=args.force)
+    results = []
+    with out.staging() as scratch:
+        for patch in patches:
+            base_spec = pick_base(args.base, patch, repo)
+            base = open_tree(base_spec, repo)
+            results.append(port(patch, base, targets, scratch=scratch, base_name=base_spec))
+        out.write_results(results, args)
+    return results, out
+
+
+def pick_base(given: str | None, patch, repo) -> str:
+    from .tree import ref_for_version
+    if given:
+        return given
+    if patch.base_hint and repo is not None:
+        ref = ref_for_version(patch.base_hint, repo)
+        if ref:
+            return ref
+    if patch.meta.base_commit and repo is not None and repo.try_resolve(patch.meta.base_commit):
+        return patch.meta.base_commit
+    hint = f" (its paths name {patch.base_hint}, which is no ref of --repo)" if patch.base_hint else ""
+    raise TreeError(f"cannot tell which tree the patch was made against{hint}; give --base", source=patch.source)
+
+
+def finish(results: list[PortResult], out: Output, args, console: Console) -> int:
+    from .report import render_terminal
+    render_terminal(results, console)
+    console.print(f"series written to {out.path}", highlight=False)
+    return EXIT_OK if all(r.complete for r in results) else EXIT_NEEDS_HUMAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

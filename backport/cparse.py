@@ -1,0 +1,275 @@
+"""C parsing: the only module that touches tree-sitter.
+
+It turns a C file into our own small types:
+
+* ``Unit``: a statement-level piece of code (a statement, a block header, a
+  closing brace, a comment, a preprocessor line) with its lines and tokens.
+  Units partition the non-blank lines of a file: a unit starts on the line
+  where a statement starts and runs until the next one starts.
+* ``Function``: a function definition (or, for kernel macros tree-sitter
+  cannot read, a kernel-style ``name(...)\\n{ ... \\n}`` block found by text).
+
+Kernel macros make tree-sitter emit ERROR nodes; they are counted, not
+hidden, and unit boundaries still come from the statements inside them.
+Line numbers are 1-based.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tree_sitter
+import tree_sitter_c
+
+_CONTAINERS = frozenset({
+    "translation_unit", "compound_statement", "field_declaration_list",
+    "enumerator_list", "preproc_if", "preproc_ifdef", "preproc_else",
+    "preproc_elif", "preproc_elifdef", "case_statement", "labeled_statement",
+    "ERROR", "declaration_list", "initializer_list",
+})
+_BODIES = frozenset({"consequence", "alternative", "body"})
+_ATOMS = frozenset({"string_literal", "char_literal", "system_lib_string",
+                    "comment", "concatenated_string_never"})
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_TOKEN = re.compile(r"[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[\w.]*|->|\+\+|--|<<=?|>>=?|[<>!=+\-*/%&|^]=|&&|\|\||\.\.\.|\S")
+_DEF_HEAD = re.compile(r"^[A-Za-z_][^;{}=]*?\b([A-Za-z_]\w*)\s*\(")
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int  # first line (1-based)
+    end: int  # last non-blank line
+    kind: str  # "code" or "comment"
+    tokens: tuple[str, ...]  # code tokens (comments excluded)
+    comment: str  # words of the comments in this unit, normalised
+
+    @property
+    def key(self) -> str:
+        """What alignment compares: code tokens, or comment words."""
+        return " ".join(self.tokens) if self.tokens else "/* " + self.comment + " */"
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    start: int  # line of the declaration head
+    end: int  # line of the closing brace
+    errors: int  # tree-sitter ERROR/MISSING nodes inside
+    by_text: bool = False  # found by kernel-style text scan, not by the parser
+
+
+@dataclass(frozen=True)
+class CFile:
+    lines: tuple[str, ...]  # the text, one entry per line, without newlines
+    units: tuple[Unit, ...]
+    functions: tuple[Function, ...]
+    errors: int  # ERROR and MISSING nodes in the whole file
+
+    def function_at(self, line: int) -> Function | None:
+        """The innermost function whose lines contain ``line``."""
+        inside = [f for f in self.functions if f.start <= line <= f.end]
+        return min(inside, key=lambda f: f.end - f.start, default=None)
+
+    def function(self, name: str) -> Function | None:
+        found = [f for f in self.functions if f.name == name]
+        return max(found, key=lambda f: f.end - f.start, default=None)
+
+    def units_between(self, start: int, end: int) -> list[Unit]:
+        return [u for u in self.units if u.start >= start and u.end <= end]
+
+
+@lru_cache(maxsize=1)
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_c.language()))
+
+
+def parse(text: str) -> CFile:
+    """Parse C source text (str decoded with surrogateescape)."""
+    data = text.encode("utf-8", "surrogateescape")
+    root = _parser().parse(data).root_node
+    lines = tuple(text.split("\n"))
+    walk = _Walk(data)
+    walk.visit(root, None)
+    units = _units(lines, walk.boundaries, walk.tokens, walk.comments)
+    functions = _merge_functions(walk.functions, _functions_by_text(lines))
+    return CFile(lines, units, functions, walk.errors)
+
+
+def count_errors(text: str) -> int:
+    """ERROR and MISSING nodes tree-sitter finds in a piece of C."""
+    return parse(text).errors
+
+
+class _Walk:
+    """One pass over the syntax tree collecting what units and functions need."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.boundaries: set[int] = set()
+        self.tokens: list[tuple[int, str]] = []  # (line, token)
+        self.comments: list[tuple[int, str]] = []
+        self.functions: list[Function] = []
+        self.errors = 0
+
+    def visit(self, node, parent) -> None:
+        stack = [(node, parent, None)]
+        while stack:
+            node, parent, field = stack.pop()
+            self._mark(node, parent, field)
+            if node.type in _ATOMS or node.child_count == 0:
+                self._leaf(node)
+                continue
+            kids = [(c, node, node.field_name_for_child(i)) for i, c in enumerate(node.children)]
+            stack.extend(reversed(kids))
+
+    def _mark(self, node, parent, field) -> None:
+        if node.is_error or node.is_missing:
+            self.errors += 1
+        if parent is not None and node.is_named and (parent.type in _CONTAINERS or field in _BODIES):
+            self.boundaries.add(node.start_point[0] + 1)
+        if node.type == "compound_statement" and node.child_count:
+            self.boundaries.add(node.children[-1].start_point[0] + 1)
+        if node.type == "function_definition":
+            self.functions.append(self._function(node))
+
+    def _leaf(self, node) -> None:
+        if node.is_missing or node.start_byte == node.end_byte:
+            return
+        text = self.data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+        line = node.start_point[0] + 1
+        if node.type == "comment":
+            self.comments.append((line, comment_words(text)))
+        elif node.type in _ATOMS:
+            self.tokens.append((line, text))
+        else:
+            self.tokens.extend((line, t) for t in tokenize(text))
+
+    def _function(self, node) -> Function:
+        errors = _count_errors(node)
+        name = _declarator_name(node.child_by_field_name("declarator"), self.data)
+        return Function(name or "", node.start_point[0] + 1, node.end_point[0] + 1, errors)
+
+
+def _count_errors(node) -> int:
+    count, stack = 0, [node]
+    while stack:
+        n = stack.pop()
+        count += n.is_error or n.is_missing
+        if n.has_error:
+            stack.extend(n.children)
+    return count
+
+
+def _declarator_name(node, data: bytes) -> str | None:
+    while node is not None:
+        if node.type in ("identifier", "field_identifier"):
+            return data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+        inner = node.child_by_field_name("declarator")
+        node = inner if inner is not None else (node.named_children[0] if node.named_children else None)
+    return None
+
+
+def _units(lines, boundaries, tokens, comments) -> tuple[Unit, ...]:
+    boundaries = set(boundaries) | {i + 1 for i, s in enumerate(lines) if s.lstrip().startswith("#")}
+    owner = _line_owner(lines, boundaries)
+    toks: dict[int, list[str]] = {}
+    for line, tok in tokens:
+        toks.setdefault(owner.get(line, line), []).append(tok)
+    words: dict[int, list[str]] = {}
+    for line, text in comments:
+        words.setdefault(owner.get(line, line), []).append(text)
+    spans: dict[int, int] = {}
+    for line, start in owner.items():
+        spans[start] = max(spans.get(start, start), line)
+    return tuple(
+        Unit(start, end, "code" if toks.get(start) else "comment", tuple(toks.get(start, ())),
+             " ".join(words.get(start, ())))
+        for start, end in sorted(spans.items()) if toks.get(start) or words.get(start))
+
+
+def _line_owner(lines, boundaries) -> dict[int, int]:
+    """Map each non-blank line to the first line of the unit it belongs to."""
+    owner, current = {}, None
+    for no, text in enumerate(lines, 1):
+        if no in boundaries or current is None:
+            current = no
+        if text.strip():
+            owner[no] = current
+    return owner
+
+
+def _functions_by_text(lines) -> list[Function]:
+    """Kernel-style functions: a head at column 0, '{' alone at column 0, '}' at column 0."""
+    found = []
+    for i, text in enumerate(lines):
+        if text != "{" or i == 0:
+            continue
+        head = _head_line(lines, i)
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("}")), None)
+        if head is None or end is None:
+            continue
+        m = _DEF_HEAD.match(lines[head])
+        if m:
+            found.append(Function(m.group(1), head + 1, end + 1, 0, by_text=True))
+    return found
+
+
+def _head_line(lines, brace: int) -> int | None:
+    """The column-0 line that starts the declaration ending just above ``brace``."""
+    for j in range(brace - 1, max(brace - 8, -1), -1):
+        text = lines[j]
+        if not text.strip() or text.rstrip().endswith((";", "}")) or text.startswith("#"):
+            return None
+        if text[:1].isalpha() or text[:1] == "_":
+            return j
+    return None
+
+
+def _merge_functions(parsed: list[Function], by_text: list[Function]) -> tuple[Function, ...]:
+    """Parser results first; text-found functions fill where the parser failed."""
+    good = [f for f in parsed if f.name]
+    covered = {(f.name, f.start) for f in good}
+    spans = [(f.start, f.end) for f in good]
+    for f in by_text:
+        if (f.name, f.start) in covered or any(s <= f.start and f.end <= e for s, e in spans):
+            continue
+        good.append(f)
+    return tuple(sorted(good, key=lambda f: f.start))
+
+
+def tokenize(text: str) -> list[str]:
+    """C tokens of a fragment of code (no comment handling)."""
+    return _TOKEN.findall(text)
+
+
+def identifiers(text: str) -> list[str]:
+    return _IDENT.findall(text)
+
+
+def comment_words(text: str) -> str:
+    """A comment's words with the markers and leading stars removed."""
+    body = text.strip()
+    body = body[2:] if body.startswith(("/*", "//")) else body
+    body = body[:-2] if body.endswith("*/") else body
+    lines = (ln.strip().lstrip("*").strip() for ln in body.split("\n"))
+    return " ".join(" ".join(lines).split())
+
+
+def split_comment(line: str) -> tuple[str, str]:
+    """Split one source line into its code part and its comment part (rough, per line)."""
+    stripped = line.strip()
+    if stripped.startswith(("/*", "*", "//")):
+        return "", stripped
+    for marker in ("/*", "//"):
+        pos = line.find(marker)
+        if pos >= 0:
+            return line[:pos], line[pos:]
+    return line, ""
+
+
+def parse_lines(text: str) -> CFile:
+    """A file that is not C (Kconfig, Makefile, Documentation): one unit per line."""
+    lines = tuple(text.split("\n"))
+    units = tuple(Unit(no, no, "code", tuple(s.split()), "") for no, s in enumerate(lines, 1) if s.strip())
+    return CFile(lines, units, (), 0)

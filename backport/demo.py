@@ -1,0 +1,60 @@
+"""``backport demo``: build a throw-away git repository from the demo kernel
+trees in ``kernels/demo`` (one tagged commit per version) and port the seed
+patch from 4.9.117 to every later version."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import TreeError
+
+SEED = "0001-mm-disable-preemption-before-swapcache_free.mail"
+_GIT_ENV = {"GIT_AUTHOR_NAME": "backport demo", "GIT_AUTHOR_EMAIL": "demo@backport.invalid",
+            "GIT_COMMITTER_NAME": "backport demo", "GIT_COMMITTER_EMAIL": "demo@backport.invalid",
+            "GIT_AUTHOR_DATE": "2018-08-04T12:00:00Z", "GIT_COMMITTER_DATE": "2018-08-04T12:00:00Z"}
+
+
+def project_root() -> Path:
+    """The checkout holding kernels/ and patches/ (the package's parent, or the working directory)."""
+    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        if (root / "kernels" / "demo" / "versions.txt").is_file():
+            return root
+    raise TreeError("demo trees not found: run from the backport checkout (kernels/demo/versions.txt)")
+
+
+def versions(root: Path) -> list[str]:
+    lines = (root / "kernels" / "demo" / "versions.txt").read_text().split()
+    return [v for v in lines if v and not v.startswith("#")]
+
+
+def build_repo(root: Path, where: Path) -> list[str]:
+    """A git repository at ``where`` with one commit and tag v<version> per demo tree."""
+    env = dict(os.environ, **_GIT_ENV)
+    run = lambda *a: subprocess.run(["git", "-C", str(where), *a], check=True, env=env, capture_output=True)
+    subprocess.run(["git", "init", "-q", "-b", "master", str(where)], check=True, capture_output=True)
+    tags = []
+    for version in versions(root):
+        for child in where.iterdir():
+            if child.name != ".git":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        shutil.copytree(root / "kernels" / "demo" / version, where, dirs_exist_ok=True)
+        run("add", "-A")
+        run("commit", "-q", "--allow-empty", "-m", f"Linux {version}")
+        run("tag", f"v{version}")
+        tags.append(f"v{version}")
+    return tags
+
+
+def run_demo(args):
+    from .cli import run_port
+    root = project_root()
+    work = Path(tempfile.mkdtemp(prefix="backport-demo-"))
+    tags = build_repo(root, work / "linux")
+    args.output = args.output or str(work / "out")
+    args.patch = str(root / "patches" / SEED)
+    args.repo, args.base, args.to = str(work / "linux"), tags[0], tags[1:]
+    print(f"demo repository: {work / 'linux'} (tags {', '.join(tags)})")
+    return run_port(args)

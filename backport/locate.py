@@ -1,0 +1,398 @@
+"""The locate stage: find, in a target tree, the place of every change block of
+a hunk.
+
+A hunk's *scope* is the function enclosing its changes (or the whole file for
+changes outside any function).  The base scope is aligned statement by
+statement with the same function in the target (same path; else the file it
+moved to).  From the alignment comes a line map, and from the line map the
+target lines each change block removes and where its added lines go.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .align import Alignment, Pair, align
+from .cparse import CFile, Function, Unit
+from .indent import norm
+from .model import ADDED, CONTEXT, REMOVED, Hunk
+
+
+@dataclass(frozen=True)
+class Scope:
+    base_path: str
+    target_path: str
+    function: str | None
+    base_span: tuple[int, int]
+    target_span: tuple[int, int]
+    base_file: CFile
+    target_file: CFile
+    alignment: Alignment
+
+    @property
+    def relocated(self) -> bool:
+        return self.base_path != self.target_path
+
+
+@dataclass(frozen=True)
+class Block:
+    """One run of removed/added lines; ``first`` is the base line it starts at."""
+
+    first: int
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.removed) - 1
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``removed`` target lines from ``start`` with ``added`` (1-based)."""
+
+    start: int
+    removed: int
+    added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Placement:
+    edits: tuple[Edit, ...] = ()
+    problems: tuple[str, ...] = ()  # why it cannot be placed (conflict)
+    notes: tuple[str, ...] = ()  # how the context drifted
+    weak: tuple[Pair, ...] = ()  # changed statements used as anchors
+    replaced: tuple[str, ...] = ()  # target text replaced as a drifted block
+    replaced_code: bool = False
+
+
+def blocks(hunk: Hunk) -> list[Block]:
+    out, line, cur = [], hunk.old_start if hunk.old_count else hunk.old_start + 1, None
+    for ln in hunk.lines:
+        if ln.kind == CONTEXT:
+            if cur:
+                out.append(Block(cur[0], tuple(cur[1]), tuple(cur[2])))
+                cur = None
+            line += 1
+            continue
+        cur = cur or (line, [], [])
+        (cur[1] if ln.kind == REMOVED else cur[2]).append(ln.text)
+        line += ln.kind == REMOVED
+    if cur:
+        out.append(Block(cur[0], tuple(cur[1]), tuple(cur[2])))
+    return out
+
+
+def changed_lines(hunk: Hunk) -> tuple[int, int]:
+    """First and last base line the hunk's changes touch."""
+    bl = blocks(hunk)
+    return bl[0].first, max(b.last if b.removed else b.first for b in bl)
+
+
+# ---------------------------------------------------------------------------
+# scopes
+
+
+def make_scope(base_path: str, base_file: CFile, fn: Function | None,
+               target_path: str, target_file: CFile, target_fn: Function | None) -> Scope:
+    bspan = (fn.start, fn.end) if fn else (1, len(base_file.lines))
+    tspan = (target_fn.start, target_fn.end) if target_fn else (1, len(target_file.lines))
+    alignment = align(base_file.units_between(*bspan), target_file.units_between(*tspan))
+    return Scope(base_path, target_path, fn.name if fn else None, bspan, tspan,
+                 base_file, target_file, alignment)
+
+
+def definition_pattern(name: str) -> str:
+    """A git grep -E pattern for the head line of a C function definition."""
+    return rf"^[A-Za-z_].*\b{re.escape(name)}\s*\([^;]*$"
+
+
+# ---------------------------------------------------------------------------
+# line map
+
+
+class LineMap:
+    """Base line -> target line, learned from the alignment of one scope."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.strong: dict[int, int] = {}
+        self.unit_of: dict[int, Unit] = {}
+        self.pair_of: dict[int, Pair] = {}
+        for pair in scope.alignment.pairs:
+            self._add(pair)
+        for unit in scope.base_file.units_between(*scope.base_span):
+            for line in range(unit.start, unit.end + 1):
+                self.unit_of[line] = unit
+
+    def _add(self, pair: Pair) -> None:
+        b, t = pair.base, pair.target
+        self.pair_of[b.start] = pair
+        if pair.exact and self._same_lines(b, t):
+            for k in range(b.end - b.start + 1):
+                self.strong[b.start + k] = t.start + k
+
+    def _same_lines(self, b: Unit, t: Unit) -> bool:
+        bl = self.scope.base_file.lines[b.start - 1:b.end]
+        tl = self.scope.target_file.lines[t.start - 1:t.end]
+        return [norm(x) for x in bl] == [norm(x) for x in tl]
+
+    def pair(self, line: int) -> Pair | None:
+        unit = self.unit_of.get(line)
+        return self.pair_of.get(unit.start) if unit else None
+
+    def line_mapped(self, unit: Unit) -> bool:
+        return unit.start in self.strong
+
+    def after(self, line: int) -> tuple[int, Pair | None] | None:
+        """Target line that base ``line`` (the last line of an anchor) maps to."""
+        if line in self.strong:
+            return self.strong[line], None
+        pair = self.pair(line)
+        if pair and pair.base.end == line:
+            return pair.target.end, pair
+        return None
+
+    def before(self, line: int) -> tuple[int, Pair | None] | None:
+        if line in self.strong:
+            return self.strong[line], None
+        pair = self.pair(line)
+        if pair and pair.base.start == line:
+            return pair.target.start, pair
+        return None
+
+
+# ---------------------------------------------------------------------------
+# placing one hunk
+
+
+def place(hunk: Hunk, scope: Scope, lmap: LineMap) -> Placement:
+    work = _Work(scope, lmap)
+    pending = blocks(hunk)
+    for region in _regions(pending, lmap):
+        work.replace_region(region, [b for b in pending if _in_region(b, region)])
+        pending = [b for b in pending if not _in_region(b, region)]
+    for block in pending:
+        work.place_block(block)
+    return work.result()
+
+
+def _touched_units(block: Block, lmap: LineMap) -> list[Unit]:
+    lines = list(range(block.first, block.last + 1)) if block.removed else []
+    if not block.removed:
+        before, after = lmap.unit_of.get(block.first - 1), lmap.unit_of.get(block.first)
+        if before is not None and before == after:
+            return [before]
+        return []
+    units = {lmap.unit_of[x].start: lmap.unit_of[x] for x in lines if x in lmap.unit_of}
+    return [units[k] for k in sorted(units)]
+
+
+def _regions(pending: list[Block], lmap: LineMap) -> list[tuple[int, int]]:
+    """Base line spans of units that a block touches but cannot be line-mapped."""
+    spans: list[tuple[int, int]] = []
+    for block in pending:
+        for unit in _touched_units(block, lmap):
+            if not lmap.line_mapped(unit) and lmap.pair_of.get(unit.start):
+                spans.append((unit.start, unit.end))
+    return _merge_spans(spans, pending)
+
+
+def _merge_spans(spans, pending) -> list[tuple[int, int]]:
+    """Grow spans over the removed lines of blocks that reach into them; merge neighbours."""
+    spans = sorted(spans)
+    while True:
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(_grow(span, pending) for span in spans):
+            if merged and s <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        if merged == spans:
+            return merged
+        spans = merged
+
+
+def _grow(span: tuple[int, int], pending) -> tuple[int, int]:
+    s, e = span
+    for block in pending:
+        if block.removed and _overlaps(block, (s, e)):
+            s, e = min(s, block.first), max(e, block.last)
+    return s, e
+
+
+def _overlaps(block: Block, span: tuple[int, int]) -> bool:
+    s, e = span
+    if block.removed:
+        return block.first <= e and block.last >= s
+    return s < block.first <= e
+
+
+def _in_region(block: Block, span: tuple[int, int]) -> bool:
+    return _overlaps(block, span)
+
+
+class _Work:
+    """Accumulates the edits and the evidence while a hunk is placed."""
+
+    def __init__(self, scope: Scope, lmap: LineMap):
+        self.scope, self.lmap = scope, lmap
+        self.edits: list[Edit] = []
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self.weak: list[Pair] = []
+        self.replaced: list[str] = []
+        self.replaced_code = False
+
+    def result(self) -> Placement:
+        return Placement(tuple(sorted(self.edits, key=lambda e: e.start)), tuple(self.problems),
+                         tuple(dict.fromkeys(self.notes)), tuple(dict.fromkeys(self.weak)),
+                         tuple(self.replaced), self.replaced_code)
+
+    # -- a region of changed statements replaced as a whole -----------------
+    def replace_region(self, span: tuple[int, int], inside: list[Block]) -> None:
+        base_units = [u for u in self.scope.base_file.units_between(*self.scope.base_span)
+                      if span[0] <= u.start and u.end <= span[1]]
+        pairs = [self.lmap.pair_of.get(u.start) for u in base_units]
+        if not base_units or any(p is None for p in pairs):
+            self.problems.append(f"base lines {span[0]}-{span[1]} have no counterpart in the target")
+            return
+        targets = [p.target for p in pairs]
+        if not self._contiguous(targets):
+            self.problems.append(f"the target's version of base lines {span[0]}-{span[1]} is interleaved with other code")
+            return
+        if not self._bracketed(span, targets):
+            self.problems.append(f"base lines {span[0]}-{span[1]} changed in the target and no unchanged statement anchors them")
+            return
+        t0, t1 = targets[0].start, targets[-1].end
+        new = _apply_blocks(self.scope.base_file.lines, span, inside)
+        self.edits.append(Edit(t0, t1 - t0 + 1, tuple(new)))
+        self.replaced.extend(self.scope.target_file.lines[t0 - 1:t1])
+        self.replaced_code = self.replaced_code or any(u.kind == "code" for u in base_units)
+        self.weak.extend(p for p in pairs if not p.exact)
+        self.notes.append(f"target lines {t0}-{t1} are a changed version of base lines {span[0]}-{span[1]}: replaced as a whole")
+
+    def _contiguous(self, targets: list[Unit]) -> bool:
+        units = self.scope.target_file.units_between(*self.scope.target_span)
+        starts = [u.start for u in units]
+        idx = [starts.index(t.start) for t in targets if t.start in starts]
+        return len(idx) == len(targets) and idx == list(range(idx[0], idx[0] + len(idx)))
+
+    def _bracketed(self, span, targets) -> bool:
+        """The unchanged statements around the region are around its target too."""
+        prev = self._neighbour(span[0] - 1, -1)
+        nxt = self._neighbour(span[1] + 1, +1)
+        ok_prev = prev is not None and self.lmap.after(prev) is not None and \
+            self._only_blank(self.lmap.after(prev)[0] + 1, targets[0].start - 1)
+        ok_next = nxt is not None and self.lmap.before(nxt) is not None and \
+            self._only_blank(targets[-1].end + 1, self.lmap.before(nxt)[0] - 1)
+        return ok_prev and ok_next
+
+    def _neighbour(self, line: int, step: int) -> int | None:
+        lo, hi = self.scope.base_span
+        while lo <= line <= hi:
+            if self.scope.base_file.lines[line - 1].strip():
+                return line
+            line += step
+        return None
+
+    def _only_blank(self, first: int, last: int) -> bool:
+        return all(not self.scope.target_file.lines[k - 1].strip() for k in range(first, last + 1))
+
+    # -- a block placed line by line ----------------------------------------
+    def place_block(self, block: Block) -> None:
+        if block.removed:
+            self._place_removal(block)
+        else:
+            self._place_insertion(block)
+
+    def _place_removal(self, block: Block) -> None:
+        mapped = [self._map_removed(block.first + k) for k in range(len(block.removed))]
+        missing = [block.first + k for k, t in enumerate(mapped) if t is None and block.removed[k].strip()]
+        if missing:
+            text = self.scope.base_file.lines[missing[0] - 1].strip()
+            self.problems.append(f"removed line {missing[0]} `{text}` is not in the target")
+            return
+        present = [t for t in mapped if t is not None]
+        if not present:
+            self.notes.append(f"blank line(s) removed at base line {block.first} are already absent in the target")
+            if block.added:
+                self._place_insertion(Block(block.first + len(block.removed), (), block.added))
+            return
+        if present != list(range(present[0], present[0] + len(present))):
+            self.problems.append(f"removed lines {block.first}-{block.last} are not consecutive in the target")
+            return
+        self.edits.append(Edit(present[0], len(present), block.added))
+
+    def _map_removed(self, line: int) -> int | None:
+        if line in self.lmap.strong:
+            return self.lmap.strong[line]
+        if self.scope.base_file.lines[line - 1].strip():
+            return None
+        return self._map_blank(line)
+
+    def _map_blank(self, line: int) -> int | None:
+        """A blank base line maps to the blank target line at the same distance from an anchor."""
+        prev = self._neighbour(line, -1)
+        anchor = self.lmap.after(prev) if prev else None
+        if anchor is None:
+            return None
+        target = anchor[0] + (line - prev)
+        lines = self.scope.target_file.lines
+        if target - 1 < len(lines) and all(not lines[k - 1].strip() for k in range(anchor[0] + 1, target + 1)):
+            return target
+        return None
+
+    def _place_insertion(self, block: Block) -> None:
+        at = block.first  # insert before this base line
+        prev, nxt = self._neighbour(at - 1, -1), self._neighbour(at, +1)
+        a = self.lmap.after(prev) if prev else None
+        b = self.lmap.before(nxt) if nxt else None
+        spot_a = self._skip_blank(a[0], at - 1 - prev, +1) if a else None
+        spot_b = self._skip_blank(b[0], nxt - at, -1) if b else None
+        if spot_a is None and spot_b is None:
+            self.problems.append(f"no statement around base line {at} is found in the target")
+            return
+        spot = self._choose(spot_a, spot_b, at, prev, nxt)
+        for anchor in (a, b):
+            if anchor and anchor[1] is not None:
+                self.weak.append(anchor[1])
+        self.edits.append(Edit(spot, 0, block.added))
+
+    def _skip_blank(self, line: int, blanks: int, step: int) -> int:
+        """Insertion point next to a target anchor, keeping the base's blank lines."""
+        lines = self.scope.target_file.lines
+        if step > 0:
+            pos = line + 1
+            while blanks > 0 and pos - 1 < len(lines) and not lines[pos - 1].strip():
+                pos, blanks = pos + 1, blanks - 1
+            return pos
+        pos = line
+        while blanks > 0 and pos - 2 >= 0 and not lines[pos - 2].strip():
+            pos, blanks = pos - 1, blanks - 1
+        return pos
+
+    def _choose(self, spot_a, spot_b, at, prev, nxt) -> int:
+        if spot_a is None:
+            self.notes.append(f"the statement before base line {at} is not in the target; placed before the next one")
+            return spot_b
+        if spot_b is None:
+            self.notes.append(f"the statement after base line {at} is not in the target; placed after the previous one")
+            return spot_a
+        if spot_a != spot_b:
+            gap = abs(spot_b - spot_a)
+            side = "after the previous statement" if prev == at - 1 or nxt != at else "before the next statement"
+            self.notes.append(f"the target has {gap} other line(s) between the anchors of base line {at}; placed {side}")
+            return spot_a if side.startswith("after") else spot_b
+        return spot_a
+
+
+def _apply_blocks(lines: tuple[str, ...], span: tuple[int, int], inside: list[Block]) -> list[str]:
+    """Base lines of ``span`` with the blocks inside it applied."""
+    out, line = [], span[0]
+    for block in sorted(inside, key=lambda b: b.first):
+        out.extend(lines[line - 1:block.first - 1])
+        out.extend(block.added)
+        line = block.first + len(block.removed)
+    out.extend(lines[line - 1:span[1]])
+    return out

@@ -1,0 +1,100 @@
+"""Writing results: everything goes into a staging directory beside ``-o``
+that is renamed into place at the end, so a failed or interrupted run leaves
+no half-written series.  An existing output directory is replaced only with
+``--force``."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import OutputError
+from .model import PortResult
+from .report import dump_json, render_markdown
+from .series import mail, slug
+
+
+def target_dirname(target: str) -> str:
+    """The directory for a target as given: a ref keeps its name ('/' -> '-'), a path its last part."""
+    if os.path.isdir(target):
+        return Path(target).resolve().name or "target"
+    return target.replace("/", "-").lstrip(".") or "target"
+
+
+class Output:
+    def __init__(self, path: str, force: bool = False):
+        self.path = Path(path)
+        self.force = force
+        self.stage: Path | None = None
+        self.files: dict[tuple[int, str], str] = {}
+        if self.path.exists() and not force:
+            raise OutputError("output directory exists; use --force to replace it", source=str(self.path))
+
+    @contextmanager
+    def staging(self):
+        """A staging directory; renamed to the output path when the block succeeds."""
+        parent = self.path.resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=parent))
+        except OSError as err:
+            raise OutputError(f"cannot write here: {err.strerror}", source=str(self.path)) from None
+        try:
+            scratch = self.stage / ".scratch"
+            scratch.mkdir()
+            yield str(scratch)
+            shutil.rmtree(scratch)
+            self._commit()
+        finally:
+            if self.stage.exists():
+                shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _commit(self) -> None:
+        if self.path.exists():
+            old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
+            self.path.rename(old)
+            self.stage.rename(self.path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            self.stage.rename(self.path)
+
+    def write_results(self, results: list[PortResult], args) -> None:
+        signoff = _git_identity() if getattr(args, "signoff", False) else None
+        for i, result in enumerate(results):
+            for target in result.targets:
+                folder = self.stage / target_dirname(target.target)
+                folder.mkdir(exist_ok=True)
+                if not target.diff:
+                    continue
+                name = f"{i + 1:04d}-{slug(result.patch.meta.subject)}.patch"
+                prefix = args.subject_prefix or f"PATCH {target.target}"
+                text = mail(result, target, prefix=prefix, signoff=signoff, number=(i + 1, len(results)))
+                (folder / name).write_bytes(text.encode("utf-8", "surrogateescape"))
+                self.files[(i, target.target)] = str(self.path / folder.name / name)
+        self._reports(results, args)
+
+    def _reports(self, results, args) -> None:
+        if args.json and args.json != "-":
+            _write_outside(args.json, dump_json(results, self.files))
+        elif args.json == "-":
+            print(dump_json(results, self.files), end="")
+        if args.report:
+            _write_outside(args.report, render_markdown(results))
+        (self.stage / "report.md").write_text(render_markdown(results))
+        (self.stage / "report.json").write_text(dump_json(results, self.files))
+
+
+def _write_outside(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text)
+    except OSError as err:
+        raise OutputError(f"cannot write: {err.strerror}", source=path) from None
+
+
+def _git_identity() -> str | None:
+    name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip()
+    mail_ = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True).stdout.strip()
+    return f"{name} <{mail_}>" if name and mail_ else None

@@ -1,0 +1,324 @@
+"""The pipeline: one reference patch, one base, several targets.
+
+ingest -> base (repair) -> understand (cparse) -> locate -> regenerate ->
+verify, giving one ``PortResult``.  Parsed base files are shared by all
+targets; each target's result does not depend on the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .base import repair_patch
+from .cparse import CFile, Function, parse, parse_lines
+from .indent import norm
+from .locate import LineMap, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
+from .model import (Check, FilePatch, Hunk, HunkResult, Patch, Place, PortResult, Rename,
+                    TargetResult, Verdict, diff_text)
+from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite
+from .renames import RenameMap, Taught, explained, learn_from
+from .tree import Tree
+from . import verify
+
+
+@dataclass
+class Sources:
+    """Parsed files of one tree, parsed once."""
+
+    tree: Tree
+    parsed: dict[str, CFile | None] = field(default_factory=dict)
+    found: dict[str, list[str]] = field(default_factory=dict)
+
+    def file(self, path: str) -> CFile | None:
+        if path not in self.parsed:
+            text = self.tree.read(path)
+            self.parsed[path] = None if text is None else (parse(text) if _is_c(path) else parse_lines(text))
+        return self.parsed[path]
+
+    def text(self, path: str) -> str | None:
+        return self.tree.read(path)
+
+    def definitions(self, name: str, near: str) -> list[str]:
+        """Files of the tree that define function ``name``, those near ``near`` first."""
+        if name not in self.found:
+            hits = self.tree.grep(definition_pattern(name), paths=("*.c", "*.h"))
+            paths = list(dict.fromkeys(p for p, _, _ in hits))
+            folder = near.rsplit("/", 1)[0]
+            self.found[name] = sorted(paths, key=lambda p: (not p.startswith(folder), p))
+        return self.found[name]
+
+
+def _is_c(path: str) -> bool:
+    return path.endswith((".c", ".h"))
+
+
+def port(patch: Patch, base: Tree, targets: list[Tree], *, scratch: str | None = None,
+         base_name: str | None = None) -> PortResult:
+    repaired, repairs = repair_patch(patch, base)
+    base_sources = Sources(base)
+    results = tuple(port_to(repaired, base_sources, target, repairs, scratch) for target in targets)
+    return PortResult(patch, base_name or base.name, base.commit, repairs, repaired, results)
+
+
+# ---------------------------------------------------------------------------
+# one target
+
+
+@dataclass
+class _Hunkwork:
+    """What is known about one reference hunk on one target while it is ported."""
+
+    path: str
+    index: int
+    hunk: Hunk
+    repaired: bool
+    scope: Scope | None = None
+    placement: Placement | None = None
+    verdict: Verdict | None = None
+    reason: str = ""
+    added: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    renames: list[Rename] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    regenerated: str | None = None
+    target_place: Place | None = None
+
+
+def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> TargetResult:
+    tsrc = Sources(target)
+    repaired_at = {(r.path, r.hunk) for r in repairs if r.restored or r.reindented}
+    work = [_Hunkwork(fp.path, i, h, (fp.path, i) in repaired_at)
+            for fp in patch.files for i, h in enumerate(fp.hunks, 1)]
+    files = {fp.path: fp for fp in patch.files}
+    scopes: dict[tuple, Scope | None] = {}
+    for w in work:
+        _locate(w, files[w.path], base, tsrc, scopes)
+    renames = _learn(w for w in work if w.scope)
+    for w in work:
+        if w.verdict is None:
+            _judge(w, renames, tsrc)
+    file_patches, checks = _regenerate(work, files, tsrc, scratch)
+    _check_symbols(work, base, tsrc)
+    hunks = tuple(_result(w) for w in work)
+    return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks))
+
+
+def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:
+    if fp.kind != "modify":
+        w.verdict, w.reason = Verdict.CONFLICT, f"{fp.kind} of a whole file is not ported automatically"
+        return
+    bfile = base.file(fp.path)
+    first, last = changed_lines(w.hunk)
+    fn = _enclosing(bfile, first, last)
+    key = (fp.path, fn.name if fn else None)
+    if key not in scopes:
+        scopes[key] = _find_scope(fp.path, bfile, fn, tsrc)
+    w.scope = scopes[key]
+    if w.scope is None:
+        what = f"{fn.name}() is" if fn else f"{fp.path} is"
+        w.verdict, w.reason = Verdict.MISSING, f"{what} not in the target tree"
+        return
+    w.placement = place(w.hunk, w.scope, LineMap(w.scope))
+
+
+def _enclosing(cfile: CFile, first: int, last: int) -> Function | None:
+    fn = cfile.function_at(first)
+    return fn if fn and fn.start <= last <= fn.end else None
+
+
+def _find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> Scope | None:
+    tfile = tsrc.file(path)
+    if fn is None:
+        return make_scope(path, bfile, None, path, tfile, None) if tfile else None
+    if tfile and tfile.function(fn.name):
+        return make_scope(path, bfile, fn, path, tfile, tfile.function(fn.name))
+    for other in tsrc.definitions(fn.name, path):
+        ofile = tsrc.file(other)
+        if other != path and ofile and ofile.function(fn.name):
+            return make_scope(path, bfile, fn, other, ofile, ofile.function(fn.name))
+    return None
+
+
+def _learn(work) -> RenameMap:
+    taught: list[Taught] = []
+    seen = set()
+    for w in work:
+        s = w.scope
+        if id(s) in seen:
+            continue
+        seen.add(id(s))
+        for pair in s.alignment.pairs:
+            evidence = (f"{s.base_path}:{pair.base.start} `{_first(s.base_file, pair.base)}` -> "
+                        f"{s.target_path}:{pair.target.start} `{_first(s.target_file, pair.target)}`")
+            taught.extend(learn_from(pair, s.function, evidence))
+    return RenameMap(taught)
+
+
+def _first(cfile: CFile, unit) -> str:
+    return " ".join(" ".join(cfile.lines[unit.start - 1:unit.end]).split())
+
+
+def _judge(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
+    p, s = w.placement, w.scope
+    if _already_applied(w, renames):
+        w.verdict, w.reason = Verdict.ALREADY_APPLIED, "the target already has the change"
+        return
+    if p.problems:
+        w.verdict, w.reason = Verdict.CONFLICT, p.problems[0]
+        w.warnings.extend(p.problems[1:])
+        return
+    unexplained = [q for q in p.weak if q.base.kind == "code" and not explained(q, renames, s.function)]
+    if unexplained:
+        q = unexplained[0]
+        w.verdict = Verdict.CONFLICT
+        w.reason = (f"anchor `{_first(s.base_file, q.base)}` is `{_first(s.target_file, q.target)}` in the "
+                    "target and no rename explains the difference")
+        return
+    _rewrite_added(w, renames)
+    w.warnings.extend(p.notes)
+
+
+def _rewrite_added(w: _Hunkwork, renames: RenameMap) -> None:
+    table = renames.for_function(w.scope.function)
+    used: set[str] = set()
+    for edit in w.placement.edits:
+        lines = []
+        for line in edit.added:
+            new, names = rewrite(line, table)
+            lines.append(new)
+            used.update(names)
+        w.added[(edit.start, edit.removed)] = tuple(lines)
+    w.renames = [renames.rename(old, w.scope.function) for old in sorted(used)]
+
+
+def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
+    s = w.scope
+    lines = [norm(x) for x in s.target_file.lines[s.target_span[0] - 1:s.target_span[1]] if x.strip()]
+    table = renames.for_function(s.function)
+    new = [norm(rewrite(x, table)[0]) for x in w.hunk.new_lines if x.strip()]
+    old = [norm(rewrite(x, table)[0]) for x in w.hunk.old_lines if x.strip()]
+    if _contains(lines, new) and not _contains(lines, old):
+        return True
+    added = [b for b in blocks(w.hunk) if b.added]
+    if not added or any(b.removed for b in added):
+        return False
+    return all(_contains(lines, [norm(rewrite(x, table)[0]) for x in b.added if x.strip()]) for b in added) \
+        and w.placement is not None and bool(w.placement.problems) is False and _adjacent_copy(w, table)
+
+
+def _adjacent_copy(w: _Hunkwork, table) -> bool:
+    """Each inserted block already sits at its insertion point in the target."""
+    s = w.scope
+    for edit in w.placement.edits:
+        want = [norm(rewrite(x, table)[0]) for x in edit.added if x.strip()]
+        near = s.target_file.lines[max(0, edit.start - 1 - len(edit.added) - 2):edit.start - 1 + len(edit.added) + 2]
+        if not _contains([norm(x) for x in near if x.strip()], want):
+            return False
+    return True
+
+
+def _contains(hay: list[str], needle: list[str]) -> bool:
+    if not needle:
+        return False
+    n = len(needle)
+    return any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _regenerate(work, files, tsrc: Sources, scratch) -> tuple[list[FilePatch], list[Check]]:
+    by_path: dict[str, list[_Hunkwork]] = {}
+    for w in work:
+        if w.verdict is None:
+            by_path.setdefault(w.scope.target_path, []).append(w)
+    out, checks, originals = [], [], {}
+    for path, ws in by_path.items():
+        text = Text.of(tsrc.text(path))
+        tagged = [(id(w), _final_edit(w, e)) for w in ws for e in w.placement.edits]
+        if overlapping([e for _, e in tagged]):
+            _overlap_conflict(ws)
+            tagged = [(id(w), _final_edit(w, e)) for w in ws if w.verdict is None for e in w.placement.edits]
+            ws = [w for w in ws if w.verdict is None]
+        hunks = make_hunks(text, tagged)
+        _verdicts(ws, hunks, files, path)
+        out.append(FilePatch(path, path, tuple(h for h, _ in hunks)))
+        originals[path] = text.render()
+        after = apply_edits(text, [e for _, e in tagged]).render()
+        fns = {w.scope.function for w in ws if w.scope.function}
+        if _is_c(path):
+            checks.append(verify.reparse_check(path, tsrc.file(path), after, fns))
+    if out:
+        checks.insert(0, verify.apply_check(diff_text(out), originals, scratch))
+    return out, checks
+
+
+def _final_edit(w: _Hunkwork, edit):
+    return type(edit)(edit.start, edit.removed, w.added.get((edit.start, edit.removed), edit.added))
+
+
+def _overlap_conflict(ws) -> None:
+    for w in ws:
+        w.verdict, w.reason = Verdict.CONFLICT, "its place in the target overlaps another hunk's"
+
+
+def _verdicts(ws, hunks, files, path) -> None:
+    for w in ws:
+        hunk = next(h for h, tags in hunks if id(w) in tags)
+        w.regenerated = hunk.text()
+        w.target_place = Place(path, w.scope.function, hunk.old_start, hunk.old_start + max(hunk.old_count - 1, 0))
+        w.verdict, w.reason = _clean_verdict(w, hunk)
+
+
+def _clean_verdict(w: _Hunkwork, out: Hunk) -> tuple[Verdict, str]:
+    ref = w.hunk
+    same_text = _embedded(ref, out)
+    if w.scope.relocated:
+        return Verdict.RELOCATED, f"{w.scope.function}() now lives in {w.scope.target_path}"
+    if w.renames:
+        names = ", ".join(f"{r.old} -> {r.new}" for r in w.renames)
+        return Verdict.RENAMED, f"added lines rewritten for the target's names: {names}"
+    if w.placement.replaced:
+        return Verdict.DRIFTED, "the lines it changes were rewritten in the target; that version is replaced"
+    if not same_text:
+        why = w.placement.notes[0] if w.placement.notes else "context differs, anchors found"
+        return Verdict.DRIFTED, why
+    if w.repaired:
+        return Verdict.WHITESPACE, "applies once its damaged whitespace is repaired against the base"
+    if out.old_start == ref.old_start:
+        return Verdict.EXACT, "applies as is"
+    return Verdict.OFFSET, f"same text, {out.old_start - ref.old_start:+d} lines"
+
+
+def _embedded(ref: Hunk, out: Hunk) -> bool:
+    want = [(ln.kind, ln.text) for ln in ref.lines]
+    have = [(ln.kind, ln.text) for ln in out.lines]
+    n = len(want)
+    return any(have[i:i + n] == want for i in range(len(have) - n + 1))
+
+
+def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
+    for w in work:
+        if w.scope is None or w.verdict in (Verdict.CONFLICT, Verdict.MISSING, Verdict.ALREADY_APPLIED):
+            continue
+        added = [x for v in w.added.values() for x in v] or [x for b in blocks(w.hunk) for x in b.added]
+        code, mentioned = verify.used_symbols(added)
+        s = w.scope
+        ttext = "\n".join(s.target_file.lines)
+        for name in sorted(verify.missing_symbols(code | mentioned, tsrc.tree, ttext)):
+            w.warnings.append(f"`{name}` does not exist anywhere in the target tree")
+        bscope = "\n".join(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]])
+        tscope = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
+        where = f"{s.function}()" if s.function else s.target_path
+        for name in sorted(verify.dropped_uses(code | mentioned, bscope, tscope)):
+            w.warnings.append(f"the added lines name `{name}`, which the base's {where} uses and the target's no longer does")
+
+
+def _result(w: _Hunkwork) -> HunkResult:
+    s = w.scope
+    bplace = None
+    if s is not None:
+        first, last = changed_lines(w.hunk)
+        bplace = Place(w.path, s.function, first, last)
+    target_text = None
+    if w.placement and w.placement.replaced:
+        target_text = "\n".join(w.placement.replaced)
+    elif w.verdict in (Verdict.CONFLICT,) and s is not None:
+        target_text = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]][:80])
+    return HunkResult(w.path, w.index, w.verdict, w.reason, bplace, w.target_place, w.hunk.text(),
+                      w.regenerated, target_text, tuple(w.renames), tuple(dict.fromkeys(w.warnings)))

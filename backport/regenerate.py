@@ -1,0 +1,131 @@
+"""The regenerate stage: turn placed edits into hunks on the target's own text.
+
+Context comes from the target, line numbers are the target's, and each ``@@``
+header carries the function heading git's default rule would show (the last
+line before the hunk that starts with a letter, ``_`` or ``$``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .locate import Edit
+from .model import ADDED, CONTEXT, REMOVED, Hunk, Line
+
+CONTEXT_LINES = 3
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+@dataclass(frozen=True)
+class Text:
+    """A file's lines and whether it ends with a newline."""
+
+    lines: tuple[str, ...]
+    newline_at_end: bool
+
+    @classmethod
+    def of(cls, text: str) -> "Text":
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            return cls(tuple(lines[:-1]), True)
+        return cls(tuple(lines), not text)
+
+    def render(self) -> str:
+        body = "\n".join(self.lines)
+        return body + "\n" if self.newline_at_end and self.lines else body
+
+
+def apply_edits(text: Text, edits: list[Edit]) -> Text:
+    out, line = [], 1
+    for edit in sorted(edits, key=lambda e: (e.start, e.removed)):
+        out.extend(text.lines[line - 1:edit.start - 1])
+        out.extend(edit.added)
+        line = edit.start + edit.removed
+    out.extend(text.lines[line - 1:])
+    return Text(tuple(out), text.newline_at_end)
+
+
+def overlapping(edits: list[Edit]) -> bool:
+    ordered = sorted(edits, key=lambda e: (e.start, e.removed))
+    return any(b.start < a.start + a.removed or (b.start == a.start and a.removed == b.removed == 0)
+               for a, b in zip(ordered, ordered[1:]))
+
+
+def make_hunks(text: Text, tagged: list[tuple[int, Edit]], context: int = CONTEXT_LINES) -> list[tuple[Hunk, frozenset[int]]]:
+    """Unified-diff hunks for edits tagged with the reference hunk they serve."""
+    groups: list[list[tuple[int, Edit]]] = []
+    for tag, edit in sorted(tagged, key=lambda te: (te[1].start, te[1].removed)):
+        if groups and edit.start - _end(groups[-1][-1][1]) <= 2 * context:
+            groups[-1].append((tag, edit))
+        else:
+            groups.append([(tag, edit)])
+    out, delta = [], 0
+    for group in groups:
+        hunk = _hunk(text, [e for _, e in group], context, delta)
+        delta += hunk.new_count - hunk.old_count
+        out.append((hunk, frozenset(t for t, _ in group)))
+    return out
+
+
+def _end(edit: Edit) -> int:
+    """First target line after the edit."""
+    return edit.start + edit.removed
+
+
+def _hunk(text: Text, edits: list[Edit], context: int, delta: int) -> Hunk:
+    first = max(1, edits[0].start - context)
+    last = min(len(text.lines), _end(edits[-1]) - 1 + context)
+    lines: list[Line] = []
+    line = first
+    for edit in edits:
+        lines += [Line(CONTEXT, t) for t in text.lines[line - 1:edit.start - 1]]
+        lines += [Line(REMOVED, t) for t in text.lines[edit.start - 1:_end(edit) - 1]]
+        lines += [Line(ADDED, t) for t in edit.added]
+        line = _end(edit)
+    lines += [Line(CONTEXT, t) for t in text.lines[line - 1:last]]
+    lines = _mark_eof(lines, text, last)
+    old = sum(ln.kind != ADDED for ln in lines)
+    new = sum(ln.kind != REMOVED for ln in lines)
+    old_start = first if old else first - 1
+    new_start = first + delta if new else first + delta - 1
+    return Hunk(old_start, old, new_start, new, funcname(text.lines, first), tuple(lines))
+
+
+def _mark_eof(lines: list[Line], text: Text, last: int) -> list[Line]:
+    if text.newline_at_end or last < len(text.lines) or not lines:
+        return lines
+    # the target's last line has no newline: mark the last old-side line (git's convention)
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].kind != ADDED:
+            lines[i] = Line(lines[i].kind, lines[i].text, True)
+            break
+    return lines
+
+
+def funcname(lines: tuple[str, ...], first: int) -> str:
+    """git's default hunk heading: the last line above ``first`` starting with [A-Za-z_$]."""
+    for k in range(first - 2, -1, -1):
+        text = lines[k]
+        if text[:1].isalpha() or text[:1] in "_$":
+            return text.encode("utf-8", "surrogateescape")[:80].decode("utf-8", "ignore").rstrip()
+    return ""
+
+
+def rewrite(line: str, renames: dict[str, str]) -> tuple[str, list[str]]:
+    """Apply identifier renames to one added line (code and comments, not strings)."""
+    used: list[str] = []
+    if not renames:
+        return line, used
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(renames, key=len, reverse=True)) + r")\b")
+
+    def swap(m: re.Match) -> str:
+        used.append(m.group(1))
+        return renames[m.group(1)]
+
+    pieces, pos = [], 0
+    for s in _STRING.finditer(line):
+        pieces.append(pattern.sub(swap, line[pos:s.start()]))
+        pieces.append(s.group(0))
+        pos = s.end()
+    pieces.append(pattern.sub(swap, line[pos:]))
+    return "".join(pieces), used

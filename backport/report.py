@@ -1,0 +1,135 @@
+"""The report stage: one PortResult rendered for a terminal (rich), as
+Markdown, and as JSON (schema below, versioned by ``"schema"``)."""
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .model import PortResult, TargetResult, Verdict
+
+SCHEMA = 1
+_STYLE = {
+    Verdict.EXACT: "green", Verdict.OFFSET: "green", Verdict.WHITESPACE: "green",
+    Verdict.DRIFTED: "yellow", Verdict.RENAMED: "yellow", Verdict.RELOCATED: "yellow",
+    Verdict.ALREADY_APPLIED: "cyan", Verdict.CONFLICT: "bold red", Verdict.MISSING: "bold red",
+}
+
+
+def to_json(results: list[PortResult], files: dict[tuple[int, str], str] | None = None) -> dict:
+    """The JSON document: {"schema": 1, "patches": [...]}."""
+    files = files or {}
+    return {"schema": SCHEMA, "patches": [_patch_json(i, r, files) for i, r in enumerate(results)]}
+
+
+def _patch_json(i: int, r: PortResult, files) -> dict:
+    meta = r.patch.meta
+    return {
+        "source": r.patch.source, "subject": meta.subject, "author": meta.author, "date": meta.date,
+        "upstream": meta.upstream, "base": r.base, "base_commit": r.base_commit,
+        "repairs": [{"path": x.path, "hunk": x.hunk, "restored": x.restored, "reindented": x.reindented,
+                     "moved_by": x.moved_by} for x in r.repairs],
+        "complete": r.complete,
+        "targets": [_target_json(t, files.get((i, t.target))) for t in r.targets],
+    }
+
+
+def _target_json(t: TargetResult, patch_file: str | None) -> dict:
+    return {
+        "target": t.target, "commit": t.commit, "verdict": t.verdict.value, "complete": t.complete,
+        "patch_file": patch_file,
+        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in t.checks],
+        "hunks": [{
+            "path": h.path, "index": h.index, "verdict": h.verdict.value, "clean": h.verdict.clean,
+            "reason": h.reason,
+            "base": _place(h.base), "target": _place(h.target),
+            "renames": [{"old": n.old, "new": n.new, "evidence": list(n.evidence)} for n in h.renames],
+            "warnings": list(h.warnings), "reference": h.reference, "regenerated": h.regenerated,
+            "target_text": h.target_text,
+        } for h in t.hunks],
+    }
+
+
+def _place(p) -> dict | None:
+    return None if p is None else {"path": p.path, "function": p.function, "start": p.start, "end": p.end}
+
+
+def dump_json(results, files=None) -> str:
+    return json.dumps(to_json(results, files), indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# terminal
+
+
+def summary_table(results: list[PortResult]) -> Table:
+    table = Table(title="backport", show_lines=False)
+    for col in ("patch", "target", "hunk", "verdict", "where", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        for t in r.targets:
+            for h in t.hunks:
+                where = str(h.target) if h.target else "-"
+                table.add_row(r.patch.meta.subject[:40] or r.patch.source, t.target, f"{h.path}#{h.index}",
+                              Text(h.verdict.value, style=_STYLE[h.verdict]), where, h.reason)
+    return table
+
+
+def render_terminal(results: list[PortResult], console: Console) -> None:
+    console.print(summary_table(results))
+    for r in results:
+        for x in r.repairs:
+            console.print(f"repaired {x.path}#{x.hunk}: {x.restored} line(s) restored from the base, "
+                          f"{x.reindented} added line(s) re-indented, header off by {x.moved_by:+d}")
+        for t in r.targets:
+            _target_details(t, console)
+
+
+def _target_details(t: TargetResult, console: Console) -> None:
+    for c in t.checks:
+        mark = "[green]ok[/]" if c.ok else "[bold red]FAILED[/]"
+        console.print(f"{t.target}: {c.name}: {mark} {c.detail}", markup=True, highlight=False)
+    for h in t.hunks:
+        for n in h.renames:
+            console.print(f"{t.target} {h.path}#{h.index}: renamed {n.old} -> {n.new}", highlight=False)
+            for e in n.evidence[:3]:
+                console.print(f"    evidence: {e}", highlight=False, markup=False)
+        for w in h.warnings:
+            console.print(f"{t.target} {h.path}#{h.index}: [yellow]warning[/]: {w}", highlight=False)
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+
+
+def render_markdown(results: list[PortResult]) -> str:
+    out = ["# backport report", ""]
+    for r in results:
+        out += [f"## {r.patch.meta.subject or r.patch.source}", "",
+                f"base: `{r.base}`" + (f" ({r.base_commit[:12]})" if r.base_commit else ""), ""]
+        for x in r.repairs:
+            out.append(f"- repaired {x.path}#{x.hunk}: {x.restored} restored, {x.reindented} re-indented")
+        out += ["", "| target | hunk | verdict | where | reason |", "|---|---|---|---|---|"]
+        for t in r.targets:
+            for h in t.hunks:
+                out.append(f"| {t.target} | {h.path}#{h.index} | {h.verdict.value} | {h.target or '-'} | {h.reason} |")
+        out.append("")
+        for t in r.targets:
+            out += _markdown_target(t)
+    return "\n".join(out) + "\n"
+
+
+def _markdown_target(t: TargetResult) -> list[str]:
+    out = [f"### {t.target}", ""]
+    out += [f"- {c.name}: {'ok' if c.ok else 'FAILED'} ({c.detail})" for c in t.checks]
+    for h in t.hunks:
+        out += ["", f"#### {h.path}#{h.index}: {h.verdict.value}", "", h.reason, ""]
+        out += [f"- renamed `{n.old}` -> `{n.new}`: " + "; ".join(n.evidence) for n in h.renames]
+        out += [f"- warning: {w}" for w in h.warnings]
+        if h.regenerated:
+            out += ["", "```diff", h.regenerated.rstrip("\n"), "```"]
+        if h.target_text:
+            out += ["", "target text:", "", "```c", h.target_text, "```"]
+    return out + [""]

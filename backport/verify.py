@@ -1,0 +1,97 @@
+"""The verify stage: check a regenerated patch before anyone trusts it.
+
+* ``git apply --check`` of the whole patch on a scratch copy of the touched
+  target files (never on the user's checkout);
+* re-parse: the changed functions have no more tree-sitter ERROR nodes after
+  the change than before;
+* symbols: every identifier the added lines use (in code, and ``name()`` in
+  comments) exists in the target tree, and the target's function still uses
+  it where the base's function did.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .cparse import CFile, identifiers, parse
+from .model import Check
+from .tree import Tree, encode
+
+_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
+for goto if inline int long register restrict return short signed sizeof static struct switch typedef
+union unsigned void volatile while bool true false NULL""".split())
+_MENTION = re.compile(r"\b([A-Za-z_]\w*)\(\)")
+
+
+def apply_check(diff: str, originals: dict[str, str], scratch: str | None) -> Check:
+    """``git apply --check`` of ``diff`` on copies of the target files it touches."""
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="verify-") as tmp:
+        root = Path(tmp)
+        for path, text in originals.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(encode(text))
+        env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(root.parent))
+        run = subprocess.run(["git", "apply", "--check", "-"], input=encode(diff), cwd=root,
+                             env=env, capture_output=True)
+    detail = run.stderr.decode("utf-8", "replace").strip().splitlines()
+    return Check("git apply --check", run.returncode == 0, detail[0] if detail else "applies cleanly")
+
+
+def reparse_check(path: str, before: CFile, after_text: str, functions: set[str]) -> Check:
+    after = parse(after_text)
+    worse = []
+    for name in sorted(functions):
+        old, new = before.function(name), after.function(name)
+        if old and new and new.errors > old.errors:
+            worse.append(f"{name}() {old.errors} -> {new.errors}")
+    detail = "ERROR nodes grew in " + ", ".join(worse) if worse else f"{path}: no new ERROR nodes"
+    return Check("re-parse", not worse, detail)
+
+
+def used_symbols(added: list[str]) -> tuple[set[str], set[str]]:
+    """(identifiers in code, names mentioned as ``name()`` in comments) of added lines."""
+    code, mentioned = set(), set()
+    for line in added:
+        text, _, comment = _split(line)
+        code.update(i for i in identifiers(_strip_strings(text)) if i not in _KEYWORDS)
+        mentioned.update(_MENTION.findall(comment))
+    return code, mentioned
+
+
+def _split(line: str) -> tuple[str, str, str]:
+    stripped = line.strip()
+    if stripped.startswith(("*", "/*", "//")):
+        return "", "", stripped
+    for marker in ("/*", "//"):
+        if marker in line:
+            head, _, tail = line.partition(marker)
+            return head, marker, tail
+    return line, "", ""
+
+
+def _strip_strings(text: str) -> str:
+    return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+
+
+def missing_symbols(names: set[str], target: Tree, target_text: str) -> set[str]:
+    """Names that occur nowhere in the target tree (the target file checked first)."""
+    local = set(identifiers(target_text))
+    unknown = sorted(n for n in names if n not in local)
+    if not unknown:
+        return set()
+    found = set()
+    for chunk in range(0, len(unknown), 50):
+        part = unknown[chunk:chunk + 50]
+        pattern = r"\b(" + "|".join(part) + r")\b"
+        found.update(n for _, _, text in target.grep(pattern, paths=("*.c", "*.h", "*.S"))
+                     for n in part if re.search(rf"\b{n}\b", text))
+    return set(unknown) - found
+
+
+def dropped_uses(names: set[str], base_scope_text: str, target_scope_text: str) -> set[str]:
+    """Names the base function uses that the target function no longer does."""
+    base_ids, target_ids = set(identifiers(base_scope_text)), set(identifiers(target_scope_text))
+    return {n for n in names if n in base_ids and n not in target_ids}
