@@ -258,9 +258,9 @@ def comment_words(text: str) -> str:
 
 def split_comment(line: str) -> tuple[str, str]:
     """Split one source line into its code part and its comment part (rough, per line)."""
-    stripped = line.strip()
+    stripped = line.lstrip()
     if stripped.startswith(("/*", "*", "//")):
-        return "", stripped
+        return line[: len(line) - len(stripped)], stripped
     for marker in ("/*", "//"):
         pos = line.find(marker)
         if pos >= 0:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .base import repair_patch
-from .cparse import CFile, Function, parse, parse_lines
+from .cparse import CFile, Function, identifiers, parse, parse_lines, split_comment
 from .indent import norm
-from .locate import LineMap, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
+from .locate import Edit, LineMap, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
 from .model import (Check, FilePatch, Hunk, HunkResult, Patch, Place, PortResult, Rename,
                     TargetResult, Verdict, diff_text)
-from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite
+from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, trim
 from .renames import RenameMap, Taught, explained, learn_from
 from .tree import Tree
 from . import verify
@@ -177,16 +177,31 @@ def _judge(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
 
 
 def _rewrite_added(w: _Hunkwork, renames: RenameMap) -> None:
-    table = renames.for_function(w.scope.function)
+    fn = w.scope.function
+    code, comments = renames.for_function(fn, pure_only=True), renames.for_function(fn)
     used: set[str] = set()
     for edit in w.placement.edits:
         lines = []
         for line in edit.added:
-            new, names = rewrite(line, table)
+            new, names = rewrite(line, code, comments)
             lines.append(new)
             used.update(names)
         w.added[(edit.start, edit.removed)] = tuple(lines)
-    w.renames = [renames.rename(old, w.scope.function) for old in sorted(used)]
+    w.renames = [renames.rename(old, fn) for old in sorted(used)]
+    _calls_changed_api(w, renames, code)
+
+
+def _calls_changed_api(w: _Hunkwork, renames: RenameMap, code: dict[str, str]) -> None:
+    """An added line calling a function whose target version takes other arguments is a conflict."""
+    changed = {old: new for old, new in renames.for_function(w.scope.function).items() if old not in code}
+    for line in (x for v in w.added.values() for x in v):
+        head, _ = split_comment(line)
+        hit = next((n for n in identifiers(head) if n in changed), None)
+        if hit:
+            w.verdict = Verdict.CONFLICT
+            w.reason = (f"an added line uses {hit}(), which the target replaced by {changed[hit]}() "
+                        "with other arguments: adapt the call by hand")
+            return
 
 
 def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
@@ -230,11 +245,11 @@ def _regenerate(work, files, tsrc: Sources, scratch) -> tuple[list[FilePatch], l
     out, checks, originals = [], [], {}
     for path, ws in by_path.items():
         text = Text.of(tsrc.text(path))
-        tagged = [(id(w), _final_edit(w, e)) for w in ws for e in w.placement.edits]
+        tagged = [(id(w), e) for w in ws for e in (_final_edit(w, x, text) for x in w.placement.edits)
+                  if e.removed or e.added]
         if overlapping([e for _, e in tagged]):
             _overlap_conflict(ws)
-            tagged = [(id(w), _final_edit(w, e)) for w in ws if w.verdict is None for e in w.placement.edits]
-            ws = [w for w in ws if w.verdict is None]
+            continue
         hunks = make_hunks(text, tagged)
         _verdicts(ws, hunks, files, path)
         out.append(FilePatch(path, path, tuple(h for h, _ in hunks)))
@@ -248,8 +263,8 @@ def _regenerate(work, files, tsrc: Sources, scratch) -> tuple[list[FilePatch], l
     return out, checks
 
 
-def _final_edit(w: _Hunkwork, edit):
-    return type(edit)(edit.start, edit.removed, w.added.get((edit.start, edit.removed), edit.added))
+def _final_edit(w: _Hunkwork, edit: Edit, text: Text) -> Edit:
+    return trim(Edit(edit.start, edit.removed, w.added.get((edit.start, edit.removed), edit.added)), text.lines)
 
 
 def _overlap_conflict(ws) -> None:

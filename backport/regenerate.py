@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cparse import split_comment
 from .locate import Edit
 from .model import ADDED, CONTEXT, REMOVED, Hunk, Line
 
@@ -33,6 +34,16 @@ class Text:
     def render(self) -> str:
         body = "\n".join(self.lines)
         return body + "\n" if self.newline_at_end and self.lines else body
+
+
+def trim(edit: Edit, lines: tuple[str, ...]) -> Edit:
+    """The edit without the leading and trailing lines it would remove and add back unchanged."""
+    start, removed, added = edit.start, list(lines[edit.start - 1:edit.start - 1 + edit.removed]), list(edit.added)
+    while removed and added and removed[0] == added[0]:
+        removed, added, start = removed[1:], added[1:], start + 1
+    while removed and added and removed[-1] == added[-1]:
+        removed, added = removed[:-1], added[:-1]
+    return Edit(start, len(removed), tuple(added))
 
 
 def apply_edits(text: Text, edits: list[Edit]) -> Text:
@@ -106,26 +117,37 @@ def funcname(lines: tuple[str, ...], first: int) -> str:
     """git's default hunk heading: the last line above ``first`` starting with [A-Za-z_$]."""
     for k in range(first - 2, -1, -1):
         text = lines[k]
-        if text[:1].isalpha() or text[:1] in "_$":
+        if text and (text[0].isalpha() or text[0] in "_$"):
             return text.encode("utf-8", "surrogateescape")[:80].decode("utf-8", "ignore").rstrip()
     return ""
 
 
-def rewrite(line: str, renames: dict[str, str]) -> tuple[str, list[str]]:
-    """Apply identifier renames to one added line (code and comments, not strings)."""
+def rewrite(line: str, code: dict[str, str], comments: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Apply identifier renames to one added line: ``code`` renames outside
+    comments (never inside strings), ``comments`` renames inside them."""
+    comments = code if comments is None else comments
+    head, tail = split_comment(line)
+    new_head, used = _swap(head, code, keep_strings=True)
+    new_tail, used2 = _swap(tail, comments, keep_strings=False)
+    return new_head + new_tail, used + used2
+
+
+def _swap(text: str, renames: dict[str, str], keep_strings: bool) -> tuple[str, list[str]]:
     used: list[str] = []
-    if not renames:
-        return line, used
+    if not renames or not text:
+        return text, used
     pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(renames, key=len, reverse=True)) + r")\b")
 
     def swap(m: re.Match) -> str:
         used.append(m.group(1))
         return renames[m.group(1)]
 
+    if not keep_strings:
+        return pattern.sub(swap, text), used
     pieces, pos = [], 0
-    for s in _STRING.finditer(line):
-        pieces.append(pattern.sub(swap, line[pos:s.start()]))
+    for s in _STRING.finditer(text):
+        pieces.append(pattern.sub(swap, text[pos:s.start()]))
         pieces.append(s.group(0))
         pos = s.end()
-    pieces.append(pattern.sub(swap, line[pos:]))
+    pieces.append(pattern.sub(swap, text[pos:]))
     return "".join(pieces), used

@@ -24,6 +24,7 @@ class Taught:
     new: str
     scope: str | None  # function name for a local rename, None for a global one
     evidence: str
+    pure: bool  # the statements differ in nothing else (same arguments)
 
 
 def _is_ident(tok: str) -> bool:
@@ -41,27 +42,49 @@ def learn_from(pair: Pair, function: str | None, evidence: str) -> list[Taught]:
     """Identifier renames one changed statement teaches."""
     if pair.exact or pair.base.kind != "code" or pair.score < CODE_SIMILAR:
         return []
-    found = []
-    for op, old, new, after, before in _opcodes(pair):
+    found = {}
+    ops = _opcodes(pair)
+    pure = all(op == "replace" and len(old) == len(new) == 1 for op, old, new, _, _ in ops)
+    for op, old, new, after, before in ops:
         if op == "replace" and len(old) == len(new) == 1 and _is_ident(old[0]) and _is_ident(new[0]):
             is_global = after == ["("] or before in (["->"], ["."])
-            found.append(Taught(old[0], new[0], None if is_global else function, evidence))
-    return found
+            found[old[0]] = Taught(old[0], new[0], None if is_global else function, evidence, pure)
+    callee = _callee_rename(pair.base.tokens, pair.target.tokens)
+    if callee and callee[0] not in found:
+        found[callee[0]] = Taught(callee[0], callee[1], None, evidence, pure)
+    return list(found.values())
+
+
+def _callee_rename(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
+    """``x = foo(...)`` vs ``x = bar(...)``: the called function was renamed."""
+    if "(" not in a or "(" not in b:
+        return None
+    ia, ib = a.index("("), b.index("(")
+    if ia != ib or ia == 0 or a[:ia - 1] != b[:ib - 1]:
+        return None
+    old, new = a[ia - 1], b[ib - 1]
+    return (old, new) if old != new and _is_ident(old) and _is_ident(new) else None
 
 
 def explained(pair: Pair, renames: "RenameMap", function: str | None) -> bool:
-    """A changed statement whose every difference is a known rename or an argument change."""
+    """A changed statement whose every difference is a known rename or added/dropped arguments.
+
+    With the renames applied, one statement's tokens must be a subsequence of
+    the other's, and what is left over must not hold a statement or block.
+    """
     if pair.exact:
         return True
     if pair.base.kind != "code":
         return False
-    for op, old, new, _, _ in _opcodes(pair):
-        if op == "replace" and len(old) == len(new) == 1 and renames.get(old[0], function) == new[0]:
-            continue
-        if op in ("insert", "delete") and not (_BLOCKERS & set(old + new)):
-            continue
+    base = [renames.get(t, function) or t for t in pair.base.tokens]
+    target = list(pair.target.tokens)
+    short, long_ = (base, target) if len(base) <= len(target) else (target, base)
+    blocks = SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
+    if sum(b.size for b in blocks) != len(short):
         return False
-    return True
+    matched = {b.b + k for b in blocks for k in range(b.size)}
+    extra = {long_[i] for i in range(len(long_)) if i not in matched}
+    return not (extra & _BLOCKERS)
 
 
 class RenameMap:
@@ -78,10 +101,16 @@ class RenameMap:
     def get(self, old: str, function: str | None) -> str | None:
         return self.map.get((old, function)) or self.map.get((old, None))
 
-    def for_function(self, function: str | None) -> dict[str, str]:
-        out = {old: new for (old, scope), new in self.map.items() if scope is None}
-        out.update({old: new for (old, scope), new in self.map.items() if scope == function and function})
+    def for_function(self, function: str | None, pure_only: bool = False) -> dict[str, str]:
+        """old -> new for a hunk in ``function``; ``pure_only``: safe to rewrite in code."""
+        out = {}
+        for (old, scope), new in self.map.items():
+            if (scope is None or (function and scope == function)) and (self.pure(old, new) or not pure_only):
+                out[old] = new
         return out
+
+    def pure(self, old: str, new: str) -> bool:
+        return all(t.pure for t in self.taught if t.old == old and t.new == new)
 
     def rename(self, old: str, function: str | None) -> Rename:
         new = self.get(old, function)
