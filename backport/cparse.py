@@ -33,7 +33,8 @@ _ATOMS = frozenset({"string_literal", "char_literal", "system_lib_string",
                     "comment", "concatenated_string_never"})
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _TOKEN = re.compile(r"[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[\w.]*|->|\+\+|--|<<=?|>>=?|[<>!=+\-*/%&|^]=|&&|\|\||\.\.\.|\S")
-_DEF_HEAD = re.compile(r"^[A-Za-z_][^;{}=]*?\b([A-Za-z_]\w*)\s*\(")
+_DEF_HEAD = re.compile(r"^(?:[A-Za-z_][^;{}=(]*?[\s*])?([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?")
+_DEFINE_MACRO = re.compile(r"^[A-Z0-9_]*DEFINE[A-Z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,8 @@ def _functions_by_text(lines) -> list[Function]:
             continue
         m = _DEF_HEAD.match(lines[head])
         if m:
-            found.append(Function(m.group(1), head + 1, end + 1, 0, by_text=True))
+            name = m.group(2) if _DEFINE_MACRO.match(m.group(1)) and m.group(2) else m.group(1)
+            found.append(Function(name, head + 1, end + 1, 0, by_text=True))
     return found
 
 

@@ -50,7 +50,7 @@ def learn_from(pair: Pair, function: str | None, evidence: str) -> list[Taught]:
             is_global = after == ["("] or before in (["->"], ["."])
             found[old[0]] = Taught(old[0], new[0], None if is_global else function, evidence, pure)
     callee = _callee_rename(pair.base.tokens, pair.target.tokens)
-    if callee and callee[0] not in found:
+    if callee:
         found[callee[0]] = Taught(callee[0], callee[1], None, evidence, pure)
     return list(found.values())
 
