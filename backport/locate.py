@@ -18,6 +18,9 @@ from .indent import norm
 from .model import ADDED, CONTEXT, REMOVED, Hunk
 
 
+SKIP = 2  # base statements the target dropped that may sit between a change and its anchor
+
+
 @dataclass(frozen=True)
 class Scope:
     base_path: str
@@ -279,14 +282,30 @@ class _Work:
         return len(idx) == len(targets) and idx == list(range(idx[0], idx[0] + len(idx)))
 
     def _bracketed(self, span, targets) -> bool:
-        """The unchanged statements around the region are around its target too."""
-        prev = self._neighbour(span[0] - 1, -1)
-        nxt = self._neighbour(span[1] + 1, +1)
-        ok_prev = prev is not None and self.lmap.after(prev) is not None and \
-            self._only_blank(self.lmap.after(prev)[0] + 1, targets[0].start - 1)
-        ok_next = nxt is not None and self.lmap.before(nxt) is not None and \
-            self._only_blank(targets[-1].end + 1, self.lmap.before(nxt)[0] - 1)
-        return ok_prev and ok_next
+        """The statements around the region in the base are around its target too.
+
+        Base statements the target dropped (unpaired) may lie between the
+        region and its anchor, up to ``SKIP`` of them; each is noted.
+        """
+        units = self.scope.base_file.units_between(*self.scope.base_span)
+        before = [u for u in units if u.end < span[0]][::-1]
+        after = [u for u in units if u.start > span[1]]
+        prev = self._anchor(before)
+        nxt = self._anchor(after)
+        ok_prev = prev is not None and self._only_blank(prev.target.end + 1, targets[0].start - 1)
+        ok_next = nxt is not None and self._only_blank(targets[-1].end + 1, nxt.target.start - 1)
+        return ok_prev and ok_next and (prev.exact or nxt.exact)
+
+    def _anchor(self, units: list[Unit]) -> Pair | None:
+        """The first paired unit of ``units``, skipping a few the target dropped."""
+        for k, unit in enumerate(units[:SKIP + 1]):
+            pair = self.lmap.pair_of.get(unit.start)
+            if pair is not None:
+                for gone in units[:k]:
+                    self.notes.append(f"base line {gone.start} `{' '.join(gone.tokens) or gone.comment}` "
+                                      "next to it is not in the target")
+                return pair
+        return None
 
     def _neighbour(self, line: int, step: int) -> int | None:
         lo, hi = self.scope.base_span

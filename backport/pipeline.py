@@ -96,7 +96,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
         if w.verdict is None:
             _judge(w, renames, tsrc)
     file_patches, checks = _regenerate(work, files, tsrc, scratch)
-    _check_symbols(work, base, tsrc)
+    _check_symbols(work, tsrc)
     hunks = tuple(_result(w) for w in work)
     return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks))
 
@@ -138,18 +138,26 @@ def _find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> 
 
 
 def _learn(work) -> RenameMap:
+    """Renames taught by the changed statements of every scope of this target.
+
+    An identifier counts as renamed only if the target's scope no longer uses
+    it and the base's scope never used its new name.
+    """
     taught: list[Taught] = []
-    seen = set()
-    for w in work:
-        s = w.scope
-        if id(s) in seen:
-            continue
-        seen.add(id(s))
+    scopes = {id(w.scope): w.scope for w in work}
+    for s in scopes.values():
+        base_ids = _scope_tokens(s.base_file, s.base_span)
+        target_ids = _scope_tokens(s.target_file, s.target_span)
         for pair in s.alignment.pairs:
             evidence = (f"{s.base_path}:{pair.base.start} `{_first(s.base_file, pair.base)}` -> "
                         f"{s.target_path}:{pair.target.start} `{_first(s.target_file, pair.target)}`")
-            taught.extend(learn_from(pair, s.function, evidence))
+            taught.extend(t for t in learn_from(pair, s.function, evidence)
+                          if t.old not in target_ids and t.new not in base_ids)
     return RenameMap(taught)
+
+
+def _scope_tokens(cfile: CFile, span: tuple[int, int]) -> set[str]:
+    return {tok for u in cfile.units_between(*span) for tok in u.tokens}
 
 
 def _first(cfile: CFile, unit) -> str:
@@ -307,21 +315,39 @@ def _embedded(ref: Hunk, out: Hunk) -> bool:
     return any(have[i:i + n] == want for i in range(len(have) - n + 1))
 
 
-def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
+def _check_symbols(work, tsrc: Sources) -> None:
+    """Warn about names the added lines use that mean something else in the target.
+
+    A placed hunk with such a warning is not called clean: it stays in the
+    regenerated patch for the reviewer to adapt, as a ``conflict``.
+    """
     for w in work:
-        if w.scope is None or w.verdict in (Verdict.CONFLICT, Verdict.MISSING, Verdict.ALREADY_APPLIED):
+        if w.scope is None or not w.verdict.clean:
             continue
-        added = [x for v in w.added.values() for x in v] or [x for b in blocks(w.hunk) for x in b.added]
-        code, mentioned = verify.used_symbols(added)
-        s = w.scope
-        ttext = "\n".join(s.target_file.lines)
-        for name in sorted(verify.missing_symbols(code | mentioned, tsrc.tree, ttext)):
-            w.warnings.append(f"`{name}` does not exist anywhere in the target tree")
-        bscope = "\n".join(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]])
-        tscope = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
-        where = f"{s.function}()" if s.function else s.target_path
-        for name in sorted(verify.dropped_uses(code | mentioned, bscope, tscope)):
-            w.warnings.append(f"the added lines name `{name}`, which the base's {where} uses and the target's no longer does")
+        others = {n for o in work if o is not w for n in identifiers("\n".join(_added(o)))}
+        found = _symbol_warnings(w, tsrc, others)
+        w.warnings.extend(found)
+        if found:
+            w.reason = f"placed, but {found[0]} (review the added lines)"
+            w.verdict = Verdict.CONFLICT
+
+
+def _added(w: _Hunkwork) -> list[str]:
+    return [x for v in w.added.values() for x in v] or [x for b in blocks(w.hunk) for x in b.added]
+
+
+def _symbol_warnings(w: _Hunkwork, tsrc: Sources, defined_by_patch: set[str]) -> list[str]:
+    code, mentioned = verify.used_symbols(_added(w))
+    s = w.scope
+    names = (code | mentioned) - defined_by_patch
+    found = [f"`{n}` does not exist anywhere in the target tree"
+             for n in sorted(verify.missing_symbols(names, tsrc.tree, "\n".join(s.target_file.lines)))]
+    bscope = "\n".join(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]])
+    tscope = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
+    where = f"{s.function}()" if s.function else s.target_path
+    found += [f"the added lines name `{n}`, which the base's {where} uses and the target's no longer does"
+              for n in sorted(verify.dropped_uses(code | mentioned, bscope, tscope))]
+    return found
 
 
 def _result(w: _Hunkwork) -> HunkResult:
