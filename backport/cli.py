@@ -43,8 +43,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stream = sys.stderr if args.json == "-" else sys.stdout
     console = Console(no_color=args.no_color or bool(os.environ.get("NO_COLOR")), highlight=False,
-                      stderr=args.json == "-")
+                      stderr=args.json == "-", width=None if stream.isatty() else 160)
     try:
         if args.command == "demo":
             from .demo import run_demo
@@ -96,6 +97,8 @@ def finish(results: list[PortResult], out: Output, args, console: Console) -> in
     from .report import render_terminal
     render_terminal(results, console)
     console.print(f"series written to {out.path}", highlight=False)
+    if args.command == "demo":
+        return EXIT_OK  # the demo's conflicts (5.4, 5.10) are the expected outcome
     return EXIT_OK if all(r.complete for r in results) else EXIT_NEEDS_HUMAN
 
 

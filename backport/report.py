@@ -65,15 +65,17 @@ def dump_json(results, files=None) -> str:
 
 
 def summary_table(results: list[PortResult]) -> Table:
-    table = Table(title="backport", show_lines=False)
-    for col in ("patch", "target", "hunk", "verdict", "where", "reason"):
-        table.add_column(col, overflow="fold")
+    """One row per hunk and target: verdict, where it landed, why."""
+    several = len(results) > 1
+    table = Table(title="backport", show_lines=False, expand=False)
+    for col in (["patch"] if several else []) + ["target", "hunk", "verdict", "target place", "reason"]:
+        table.add_column(col, overflow="fold", no_wrap=col != "reason")
     for r in results:
         for t in r.targets:
             for h in t.hunks:
-                where = str(h.target) if h.target else "-"
-                table.add_row(r.patch.meta.subject[:40] or r.patch.source, t.target, f"{h.path}#{h.index}",
-                              Text(h.verdict.value, style=_STYLE[h.verdict]), where, h.reason)
+                where = f"{h.target.path}:{h.target.start}" if h.target else "-"
+                row = [t.target, f"{h.path}#{h.index}", Text(h.verdict.value, style=_STYLE[h.verdict]), where, h.reason]
+                table.add_row(*([r.patch.meta.subject[:30] or r.patch.source] if several else []), *row)
     return table
 
 
