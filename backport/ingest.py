@@ -47,9 +47,10 @@ _MBOX_FROM = re.compile(rf"From \S+ +{_DAYS} {_MONTHS} +\d{{1,2}} \d{{1,2}}:\d\d
 _FORMAT_PATCH_FROM = re.compile(r"From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$", _A)
 _FIELD = re.compile(r"([!-9;-~]+):[ \t]?(.*)", _A)
 _PSEUDO = re.compile(r"(From|Date|Subject|Message-I[Dd]|Author|To|Cc)[ \t]*:[ \t]*(.*)", _A | re.I)
+_IN_BODY = re.compile(r"(From|Date|Subject)[ \t]*:[ \t]*(.*)", _A)  # git mailinfo's in-body headers
 _GITLOG = re.compile(r"commit [0-9a-f]{7,40}(?: |$)", _A)
 _TIMESTAMP = re.compile(r"[ \t](\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: ?[+-]\d{4})?)[ \t]*$", _A)
-_VERSION = re.compile(r"(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)", _A)
+_VERSION = re.compile(r"(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)(?:[.-]orig|[.-]old)?", _A)
 _BINARY = re.compile(r"Binary files (.+) and (.+) differ$")
 _EXTENDED = re.compile(
     r"(?:(?:old|new|deleted file|new file) mode [0-7]+"
@@ -286,22 +287,26 @@ def _prose(fields: dict[str, str], text: _Text, start: int, pseudo: bool) -> dic
     return fields
 
 
-def _pseudo_headers(lines: list[str], stop: int, subject_line: bool) -> tuple[dict[str, str], int]:
-    """Header-like lines at the top of a body ("From: x", "Date: y")."""
+def _pseudo_headers(lines: list[str], stop: int, web: bool) -> tuple[dict[str, str], int]:
+    """Header-like lines at the top of a body ("From: x", "Date: y").
+
+    In a web copy (``web``) the first line may be the bare subject, followed
+    by pseudo headers; in a mail only git's in-body From/Date/Subject count.
+    """
+    header = _PSEUDO if web else _IN_BODY
     i = _skip_empty(lines, 0, stop)
-    if i < stop and not _PSEUDO.match(lines[i]):
+    if i < stop and not header.match(lines[i]):
         j = _skip_empty(lines, i + 1, stop)
-        if not (subject_line and j < stop and _PSEUDO.match(lines[j])):
+        if not (web and j < stop and header.match(lines[j])):
             return {}, i
         subject, i = lines[i], j
     else:
         subject = None
     found: dict[str, str] = {"subject": subject} if subject is not None else {}
-    while i < stop and (lines[i].strip(" \t") == "" or _PSEUDO.match(lines[i])):
-        m = _PSEUDO.match(lines[i])
+    while i < stop and (lines[i].strip(" \t") == "" or header.match(lines[i])):
+        m = header.match(lines[i])
         if m:
-            name = m.group(1).lower()
-            found[name] = m.group(2).strip(" \t")
+            found[m.group(1).lower()] = _decode_words(m.group(2).strip(" \t"))
         i += 1
     found.setdefault("from", found.get("author", ""))
     return {k: v for k, v in found.items() if v}, i
@@ -426,7 +431,7 @@ class _Scanner:
         lines, after, extra = self.lines, False, None
         while i < len(lines):
             s = lines[i]
-            if s.startswith("diff --git ") or self._pair(i) or _BINARY.match(s):
+            if s.startswith("diff --git ") or self._pair(i) or _is_binary(s):
                 self._excess(extra, eof=False)
                 i = self._file(i)
                 after, extra = bool(self.files[-1].hunks), None
@@ -517,7 +522,7 @@ class _Scanner:
                 self._rename_line(s, j, rec)
             elif s == "GIT binary patch":
                 return self._skip_binary(j + 1), True
-            elif _BINARY.match(s):
+            elif _is_binary(s):
                 return j + 1, True
             else:
                 break
@@ -649,6 +654,10 @@ class _Scanner:
         if not hunk.body or hunk.body[-1].startswith("\\"):
             raise self.error("misplaced '\\ No newline at end of file' line", j)
         hunk.body.append("\\ No newline at end of file")
+
+
+def _is_binary(s: str) -> bool:
+    return s.startswith("Binary files ") and s.endswith(" differ") and bool(_BINARY.match(s))
 
 
 def _is_boundary(s: str) -> bool:
