@@ -301,11 +301,12 @@ def _clean_verdict(w: _Hunkwork, out: Hunk) -> tuple[Verdict, str]:
     if not same_text:
         why = w.placement.notes[0] if w.placement.notes else "context differs, anchors found"
         return Verdict.DRIFTED, why
+    repaired = "; whitespace repaired against the base" if w.repaired else ""
+    if out.old_start != ref.old_start:
+        return Verdict.OFFSET, f"same text, {out.old_start - ref.old_start:+d} lines{repaired}"
     if w.repaired:
         return Verdict.WHITESPACE, "applies once its damaged whitespace is repaired against the base"
-    if out.old_start == ref.old_start:
-        return Verdict.EXACT, "applies as is"
-    return Verdict.OFFSET, f"same text, {out.old_start - ref.old_start:+d} lines"
+    return Verdict.EXACT, "applies as is"
 
 
 def _embedded(ref: Hunk, out: Hunk) -> bool:

@@ -27,7 +27,7 @@ def seed_result(demo_repo):
     path, tags = demo_repo
     repo = Repository(str(path))
     patch = read_patches(str(SEED))[0]
-    return port(patch, GitTree(repo, "v4.9.117"), [GitTree(repo, t) for t in tags[1:]])
+    return port(patch, GitTree(repo, "v4.9.117"), [GitTree(repo, t) for t in tags])
 
 
 def _target(result, version):
