@@ -323,7 +323,7 @@ def _check_symbols(work, tsrc: Sources) -> None:
     regenerated patch for the reviewer to adapt, as a ``conflict``.
     """
     for w in work:
-        if w.scope is None or not w.verdict.clean:
+        if w.scope is None or not w.verdict.clean or not _is_c(w.scope.target_path):
             continue
         others = {n for o in work if o is not w for n in identifiers("\n".join(_added(o)))}
         found = _symbol_warnings(w, tsrc, others)
