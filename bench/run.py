@@ -1,0 +1,157 @@
+"""`python -m bench run`: every tool on the same cases, in one run, scored the same way."""
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import cases, config, score, tools
+
+EASY = "patch --fuzz=0"  # a case is easy when this already gets it right
+
+
+def pick_cases(manifest: dict, limit: int | None, windows: list[str] | None,
+               confirmed_only: bool) -> list[dict]:
+    """The manifest's cases, filtered, then an even spread of ``limit`` of them."""
+    chosen = [c for c in manifest["cases"]
+              if (not windows or c["window"] in windows)
+              and (c.get("subject_confirmed") or not confirmed_only)]
+    chosen.sort(key=lambda c: c["id"])
+    if limit and limit < len(chosen):
+        step = len(chosen) / limit
+        chosen = [chosen[int(i * step)] for i in range(limit)]
+    return chosen
+
+
+def run_tool(name: str, case: dict, repo: Path) -> tools.Outcome:
+    with tempfile.TemporaryDirectory(prefix="bench-") as work:
+        return tools.TOOLS[name](case, repo, Path(work))
+
+
+def score_outcome(outcome: tools.Outcome, case: dict) -> dict:
+    l1 = outcome.applied and score.is_l1(outcome.result, case["expected"])
+    record = {"applied": outcome.applied, "l1": l1, "wrong_applied": outcome.applied and not l1,
+              "wall": round(outcome.wall, 4), "maxrss_kb": outcome.maxrss_kb,
+              "status": outcome.status}
+    if outcome.note and not outcome.applied:
+        record["note"] = outcome.note
+    if outcome.tool == "backport" and outcome.status is not None:
+        record["hunks"] = score.judge_hunks(outcome, case)
+        record["flagged"] = outcome.status != 0 or any(not h["clean"] for h in record["hunks"])
+        record["result_l1"] = score.is_l1(outcome.result, case["expected"])
+    return record
+
+
+def run_case(case: dict, repo: Path, names: list[str]) -> dict:
+    entry = {k: case[k] for k in ("id", "direction", "path", "subject", "subject_confirmed",
+                                  "cut", "source_base", "target")}
+    entry["tools"] = {name: score_outcome(run_tool(name, case, repo), case) for name in names}
+    if EASY in entry["tools"]:
+        entry["easy"] = entry["tools"][EASY]["l1"]
+    return entry
+
+
+def tool_names(include: list[str] | None, skip_backport: bool) -> list[str]:
+    names = include or list(tools.TOOLS)
+    return [n for n in names if not (skip_backport and n == "backport")]
+
+
+def run(manifest: dict, repo: Path, *, directions=cases.DIRECTIONS, limit=None, windows=None,
+        confirmed_only=False, names=None, case_root: Path | None = None, log=print) -> dict:
+    """Materialise the chosen cases, run every tool on each, return the results."""
+    picked = pick_cases(manifest, limit, windows, confirmed_only)
+    started = time.monotonic()
+    entries = []
+    todo = [(c, d) for d in directions for c in picked]
+    for n, (case, direction) in enumerate(todo, 1):
+        case_dir = cases.materialise(manifest, case, direction, root=case_root, repo=repo)
+        entries.append(run_case(cases.load_case(case_dir), repo, names))
+        if n % 50 == 0 or n == len(todo):
+            log(f"  {n}/{len(todo)} cases, {time.monotonic() - started:.0f} s")
+    return {"schema": 1, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine(), "manifest": manifest_summary(manifest),
+            "tools": names, "tool_versions": tool_versions(),
+            "backport_startup_s": tools.startup_cost() if "backport" in names else None,
+            "backport_available": tools.backport_command() is not None,
+            "summary": summarise(entries, names), "cases": entries}
+
+
+def machine() -> dict:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {"cpus": os.cpu_count(), "memory_gb": round(mem / 2**30, 1),
+            "system": platform.platform(), "python": platform.python_version()}
+
+
+def tool_versions() -> dict:
+    def first_line(cmd):
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            return (out.stdout or out.stderr).strip().splitlines()[0]
+        except (OSError, IndexError):
+            return None
+    return {"git": first_line(["git", "--version"]), "patch": first_line(["patch", "--version"]),
+            "wiggle": first_line(["wiggle", "--version"])}
+
+
+def manifest_summary(manifest: dict) -> dict:
+    return {"branches": {k: v["versions"] for k, v in manifest["branches"].items()},
+            "windows": [{k: w[k] for k in ("name", "newer", "older")} for w in manifest["windows"]],
+            "cases_in_manifest": len(manifest["cases"])}
+
+
+# --------------------------------------------------------------------------
+# summary
+# --------------------------------------------------------------------------
+
+def summarise(entries: list[dict], names: list[str]) -> dict:
+    groups = {}
+    for direction in sorted({e["direction"] for e in entries}):
+        mine = [e for e in entries if e["direction"] == direction]
+        groups[direction] = {
+            "all": tally(mine, names),
+            "easy": tally([e for e in mine if e.get("easy")], names),
+            "hard": tally([e for e in mine if not e.get("easy")], names)}
+    return {"by_direction": groups, "all": tally(entries, names),
+            "cost": {n: cost([e["tools"][n] for e in entries]) for n in names},
+            "backport_verdicts": verdict_precision(entries) if "backport" in names else None}
+
+
+def tally(entries: list[dict], names: list[str]) -> dict:
+    result = {"cases": len(entries)}
+    for name in names:
+        records = [e["tools"][name] for e in entries]
+        result[name] = {k: sum(1 for r in records if r[k]) for k in ("applied", "l1", "wrong_applied")}
+    return result
+
+
+def cost(records: list[dict]) -> dict:
+    walls = sorted(r["wall"] for r in records)
+    if not walls:
+        return {}
+    p95 = walls[min(len(walls) - 1, int(round(0.95 * (len(walls) - 1))))]
+    return {"median_s": round(statistics.median(walls), 4), "p95_s": round(p95, 4),
+            "peak_rss_mb": round(max(r["maxrss_kb"] for r in records) / 1024, 1)}
+
+
+def verdict_precision(entries: list[dict]) -> dict:
+    records = [e["tools"]["backport"] for e in entries if "hunks" in e["tools"]["backport"]]
+    hunks = [h for r in records for h in r["hunks"]]
+    clean = [h for h in hunks if h["clean"]]
+    wrong = [h for h in hunks if not h["right"]]
+    wrong_cases = [r for r in records if not r["result_l1"]]
+    by_verdict = {}
+    for h in hunks:
+        slot = by_verdict.setdefault(h["verdict"], {"hunks": 0, "right": 0})
+        slot["hunks"] += 1
+        slot["right"] += h["right"]
+    return {"cases_run": len(records), "hunks": len(hunks), "clean_hunks": len(clean),
+            "clean_right": sum(h["right"] for h in clean),
+            "wrong_hunks": len(wrong), "wrong_hunks_flagged": sum(not h["clean"] for h in wrong),
+            "wrong_cases": len(wrong_cases),
+            "wrong_cases_flagged": sum(1 for r in wrong_cases if r["flagged"]),
+            "by_verdict": by_verdict}

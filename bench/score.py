@@ -1,0 +1,103 @@
+"""Scoring: L1 per case, and which of backport's regenerated hunks are right.
+
+Definitions (also in RESULTS.md):
+
+* L1: the result file equals the expected file after whitespace
+  normalisation (each line's whitespace runs collapsed to one space, ends
+  stripped, blank lines dropped).
+* wrong-but-applied: the tool said it applied the change (exit status 0) and
+  the result is not L1.
+* a regenerated hunk is right when, comparing the result file R with the
+  expected file E line by line (normalised as for L1, blank lines kept for
+  positions), no difference between R and E lies within the hunk's changed
+  region of R: the span from its first to its last added line or removal
+  point, in R's line numbers.  A hunk that was not placed, or a patch that
+  does not apply, is not right.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from . import diffs
+
+CLEAN = {"exact", "offset", "whitespace", "drifted", "renamed", "relocated"}
+
+
+def is_l1(result: str | None, expected: str) -> bool:
+    return result is not None and diffs.normalised_text(result) == diffs.normalised_text(expected)
+
+
+def differences(result: str, expected: str) -> list[tuple[float, float]]:
+    """Where R differs from E, as closed spans in R's line coordinates.
+
+    Line k (0-based) covers [k, k+1]; a point k is the gap before line k.
+    """
+    r = [diffs.normalise(x) for x in result.split("\n")]
+    e = [diffs.normalise(x) for x in expected.split("\n")]
+    matcher = difflib.SequenceMatcher(None, r, e, autojunk=False)
+    return [(i1, i2) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"]
+
+
+def changed_span(hunk: diffs.Hunk) -> tuple[float, float] | None:
+    """The hunk's changed region in the new file's coordinates (see differences)."""
+    pos = hunk.new_start - 1 if hunk.new_count else hunk.new_start
+    points = []
+    for line in hunk.lines:
+        kind = line[:1]
+        if kind == " ":
+            pos += 1
+        elif kind == "+":
+            points += [pos, pos + 1]
+            pos += 1
+        elif kind == "-":
+            points.append(pos)
+    return (min(points), max(points)) if points else None
+
+
+def overlaps(span: tuple[float, float], diff: tuple[float, float]) -> bool:
+    """Line spans overlap when they share a line; a point (a gap) touches a
+    span when it lies on it, ends included (strict against the tool)."""
+    (a, b), (c, d) = span, diff
+    if a == b or c == d:
+        return max(a, c) <= min(b, d)
+    return max(a, c) < min(b, d)
+
+
+def hunk_is_right(hunk: diffs.Hunk, diffs_re: list[tuple[float, float]]) -> bool:
+    span = changed_span(hunk)
+    return span is not None and not any(overlaps(span, d) for d in diffs_re)
+
+
+def patch_hunks(patch: str, path: str) -> list[diffs.Hunk]:
+    """The hunks of ``patch`` that change ``path``."""
+    chunks = re.split(r"(?m)^(?=diff --git )", patch)
+    for chunk in chunks:
+        if chunk.startswith("diff --git ") and f" b/{path}\n" in chunk.split("\n", 1)[0] + "\n":
+            body = chunk.split("\n-- \n")[0]  # drop a format-patch signature
+            return diffs.parse(body).hunks
+    return []
+
+
+def judge_hunks(outcome, case: dict) -> list[dict]:
+    """backport's hunks, each with its verdict and whether it is right."""
+    placed = patch_hunks(outcome.patch or "", case["path"]) if outcome.result is not None else []
+    spans = differences(outcome.result, case["expected"]) if outcome.result is not None else []
+    by_body = {tuple(h.lines): h for h in placed}
+    judged = []
+    for i, hunk in enumerate(outcome.hunks):
+        mine = match_placed(hunk, by_body, placed, i)
+        judged.append({"index": hunk.get("index", i + 1), "verdict": hunk.get("verdict"),
+                       "clean": hunk.get("verdict") in CLEAN,
+                       "right": mine is not None and hunk_is_right(mine, spans)})
+    return judged
+
+
+def match_placed(hunk: dict, by_body: dict, placed: list, i: int):
+    text = hunk.get("regenerated")
+    if not text:
+        return None
+    parsed = diffs.parse(text).hunks
+    if parsed and tuple(parsed[0].lines) in by_body:
+        return by_body[tuple(parsed[0].lines)]
+    return placed[i] if i < len(placed) else None
