@@ -267,6 +267,12 @@ class _Work:
         if not self._bracketed(span, targets):
             self.problems.append(f"base lines {span[0]}-{span[1]} changed in the target and no unchanged statement anchors them")
             return
+        changed_code = [p for p in pairs if p.base.kind == "code" and not p.exact]
+        if changed_code:
+            b, t = changed_code[0].base, changed_code[0].target
+            self.problems.append(f"the target changed the code this hunk changes: base line {b.start} "
+                                 f"`{' '.join(b.tokens)}` is `{' '.join(t.tokens)}` at target line {t.start}")
+            return
         t0, t1 = targets[0].start, targets[-1].end
         new = _apply_blocks(self.scope.base_file.lines, span, inside)
         self.edits.append(Edit(t0, t1 - t0 + 1, tuple(new)))

@@ -302,8 +302,9 @@ def _clean_verdict(w: _Hunkwork, out: Hunk) -> tuple[Verdict, str]:
         why = w.placement.notes[0] if w.placement.notes else "context differs, anchors found"
         return Verdict.DRIFTED, why
     repaired = "; whitespace repaired against the base" if w.repaired else ""
-    if out.old_start != ref.old_start:
-        return Verdict.OFFSET, f"same text, {out.old_start - ref.old_start:+d} lines{repaired}"
+    moved = min(e.start for e in w.placement.edits) - changed_lines(ref)[0]
+    if moved:
+        return Verdict.OFFSET, f"same text, {moved:+d} lines{repaired}"
     if w.repaired:
         return Verdict.WHITESPACE, "applies once its damaged whitespace is repaired against the base"
     return Verdict.EXACT, "applies as is"
@@ -320,13 +321,17 @@ def _check_symbols(work, tsrc: Sources) -> None:
     """Warn about names the added lines use that mean something else in the target.
 
     A placed hunk with such a warning is not called clean: it stays in the
-    regenerated patch for the reviewer to adapt, as a ``conflict``.
+    regenerated patch for the reviewer to adapt, as a ``conflict``.  The
+    names of all hunks are looked up together, once per target.
     """
-    for w in work:
-        if w.scope is None or not w.verdict.clean or not _is_c(w.scope.target_path):
-            continue
-        others = {n for o in work if o is not w for n in identifiers("\n".join(_added(o)))}
-        found = _symbol_warnings(w, tsrc, others)
+    todo = [w for w in work if w.scope is not None and w.verdict.clean and _is_c(w.scope.target_path)]
+    names = {w_id: _names(w, work) for w_id, w in ((id(w), w) for w in todo)}
+    known = {tok for w in todo for tok in identifiers("\n".join(w.scope.target_file.lines))}
+    near = tuple(sorted({w.scope.target_path.rsplit("/", 1)[0] for w in todo} | {"include"}))
+    missing = verify.missing_symbols(set().union(*names.values()) if names else set(), tsrc.tree, near, known)
+    for w in todo:
+        found = [f"`{n}` does not exist anywhere in the target tree" for n in sorted(names[id(w)] & missing)]
+        found += _dropped(w, names[id(w)])
         w.warnings.extend(found)
         if found:
             w.reason = f"placed, but {found[0]} (review the added lines)"
@@ -337,18 +342,20 @@ def _added(w: _Hunkwork) -> list[str]:
     return [x for v in w.added.values() for x in v] or [x for b in blocks(w.hunk) for x in b.added]
 
 
-def _symbol_warnings(w: _Hunkwork, tsrc: Sources, defined_by_patch: set[str]) -> list[str]:
+def _names(w: _Hunkwork, work) -> set[str]:
+    """Names the added lines use, less those the patch's other hunks add."""
     code, mentioned = verify.used_symbols(_added(w))
+    others = {n for o in work if o is not w for n in identifiers("\n".join(_added(o)))}
+    return (code | mentioned) - others
+
+
+def _dropped(w: _Hunkwork, names: set[str]) -> list[str]:
     s = w.scope
-    names = (code | mentioned) - defined_by_patch
-    found = [f"`{n}` does not exist anywhere in the target tree"
-             for n in sorted(verify.missing_symbols(names, tsrc.tree, "\n".join(s.target_file.lines)))]
     bscope = "\n".join(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]])
     tscope = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
     where = f"{s.function}()" if s.function else s.target_path
-    found += [f"the added lines name `{n}`, which the base's {where} uses and the target's no longer does"
-              for n in sorted(verify.dropped_uses(code | mentioned, bscope, tscope))]
-    return found
+    return [f"the added lines name `{n}`, which the base's {where} uses and the target's no longer does"
+            for n in sorted(verify.dropped_uses(names, bscope, tscope))]
 
 
 def _result(w: _Hunkwork) -> HunkResult:

@@ -44,6 +44,10 @@ class Tree:
              fixed: bool = False) -> list[tuple[str, int, str]]:  # pragma: no cover
         raise NotImplementedError
 
+    def words(self, names: list[str], paths: tuple[str, ...]) -> set[str]:  # pragma: no cover
+        """Which of ``names`` occur as whole words in files under ``paths``."""
+        raise NotImplementedError
+
     def __str__(self) -> str:
         return self.name
 
@@ -80,6 +84,9 @@ class GitTree(Tree):
 
     def grep(self, pattern, *, paths=(), word=False, fixed=False):
         return self.repo.grep(self.commit, pattern, paths, word, fixed)
+
+    def words(self, names, paths):
+        return self.repo.words(self.commit, tuple(names), tuple(paths))
 
 
 class Repository:
@@ -124,6 +131,16 @@ class Repository:
         out = subprocess.run(args, capture_output=True)
         return _parse_grep(decode(out.stdout), strip=f"{commit}:")
 
+    def words(self, commit: str, names: tuple[str, ...], paths: tuple[str, ...]) -> set[str]:
+        return self._words(commit, names, paths)
+
+    @lru_cache(maxsize=1024)
+    def _words(self, commit, names, paths) -> set[str]:
+        args = ["git", "-C", self.path, "grep", "-o", "-h", "-w", "-F", "-I"]
+        args += [x for n in names for x in ("-e", n)] + [commit, "--", *paths]
+        out = subprocess.run(args, capture_output=True).stdout
+        return set(decode(out).split()) & set(names)
+
     def log(self, *args: str) -> str:
         try:
             return self.git_repo.git.log(*args)
@@ -151,6 +168,13 @@ class DirTree(Tree):
 
     def grep(self, pattern, *, paths=(), word=False, fixed=False):
         return self._grep(pattern, tuple(paths), word, fixed)
+
+    def words(self, names, paths):
+        args = ["git", "grep", "--no-index", "-o", "-h", "-w", "-F", "-I"]
+        args += [x for n in names for x in ("-e", n)] + ["--", *paths]
+        env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(self.root.parent))
+        out = subprocess.run(args, capture_output=True, cwd=self.root, env=env).stdout
+        return set(decode(out).split()) & set(names)
 
     def _run_grep(self, pattern, paths, word, fixed):
         args = ["git", "grep", "--no-index", *_grep_args(pattern, word, fixed), "--", *paths]

@@ -76,19 +76,27 @@ def _strip_strings(text: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
-def missing_symbols(names: set[str], target: Tree, target_text: str) -> set[str]:
-    """Names that occur nowhere in the target tree (the target file checked first)."""
-    local = set(identifiers(target_text))
-    unknown = sorted(n for n in names if n not in local)
-    if not unknown:
-        return set()
-    found = set()
-    for chunk in range(0, len(unknown), 50):
-        part = unknown[chunk:chunk + 50]
-        pattern = r"\b(" + "|".join(part) + r")\b"
-        found.update(n for _, _, text in target.grep(pattern, paths=("*.c", "*.h", "*.S"))
-                     for n in part if re.search(rf"\b{n}\b", text))
-    return set(unknown) - found
+def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known: set[str]) -> set[str]:
+    """Names that occur nowhere in the target tree.
+
+    ``known`` (identifiers of the target files already read) answers most of
+    them; the rest are looked up with fixed-string ``git grep -w``, first in
+    ``near`` (the file's directory, include/), then in the whole tree.
+    """
+    unknown = {n for n in names if n not in known}
+    for paths in (near, ("*.c", "*.h", "*.S")):
+        if not unknown:
+            break
+        unknown -= _found(sorted(unknown), target, paths)
+    return unknown
+
+
+def _found(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
+    found: set[str] = set()
+    for chunk in range(0, len(names), 64):
+        part = names[chunk:chunk + 64]
+        found.update(target.words(part, paths))
+    return found
 
 
 def dropped_uses(names: set[str], base_scope_text: str, target_scope_text: str) -> set[str]:
