@@ -63,6 +63,25 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_smoke(args) -> int:
+    from . import smoke
+    results = smoke.smoke(log=print if args.verbose else (lambda *a: None))
+    print(results["markdown"].split("## Definitions")[0] if args.verbose else
+          smoke_lines(results))
+    problems = smoke.check(results)
+    for problem in problems:
+        print("smoke:", problem)
+    return 1 if problems else 0
+
+
+def smoke_lines(results: dict) -> str:
+    rows = [f"smoke: {len(results['cases'])} cases"]
+    for name, t in results["summary"]["all"].items():
+        if isinstance(t, dict):
+            rows.append(f"  {name:18} applied {t['applied']}  L1 {t['l1']}  wrong {t['wrong_applied']}")
+    return "\n".join(rows)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +104,9 @@ def main(argv=None) -> int:
     p.add_argument("--json", default=str(config.BENCH_DIR / "results.json"))
     p.add_argument("--markdown", default=str(config.BENCH_DIR / "RESULTS.md"))
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("smoke", help="the whole harness on tiny trees, offline, in seconds")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_smoke)
     args = parser.parse_args(argv)
     return args.func(args)
 

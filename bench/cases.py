@@ -153,12 +153,15 @@ def case_id(case: dict) -> str:
     return f"{case['window']}:{case['path']}"
 
 
-def find_cases(manifest: dict, log=print) -> list[dict]:
-    repo = config.repo_dir()
+def find_cases(manifest: dict, repo: Path | None = None, subjects=None, log=print) -> list[dict]:
+    """The manifest's case list; ``subjects(manifest, window)`` names the stable
+    subjects of a window (default: read from the Debian changelogs)."""
+    repo = repo or config.repo_dir()
+    subjects = subjects or load_subjects
     rules = manifest["selection"]
     cases = []
     for window in manifest["windows"]:
-        index = SubjectIndex(load_subjects(manifest, window))
+        index = SubjectIndex(subjects(manifest, window))
         log(f"{window['name']}: {len(index.subjects)} stable subjects in both changelogs")
         for case in window_pairs(repo, window, rules, log=log):
             name_subject(case, index, rules["subject_confirm_min"])

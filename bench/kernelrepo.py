@@ -58,34 +58,43 @@ def _git_date(rfc2822: str | None) -> str:
 def import_version(repo: Path, branch: str, pkg: debian.Package, deb: Path,
                    changelog: str, log=print) -> str:
     """Commit the C sources of ``deb`` on ``branch`` and tag it; returns the commit id."""
-    parent = f"refs/heads/{branch}" if has_ref(repo, f"refs/heads/{branch}") else None
     date = _git_date(debian.version_date(changelog, pkg.version))
     message = (f"Linux {pkg.upstream}\n\nDebian {pkg.name} {pkg.version}, "
-               f"*.c and *.h only, imported by `python -m bench fetch`.\n").encode()
+               f"*.c and *.h only, imported by `python -m bench fetch`.\n")
+    commit, count = import_tree(repo, branch, pkg.tag, debian.c_sources(deb), message, date)
+    log(f"  {pkg.tag}: {count} files on {branch}")
+    return commit
+
+
+def import_tree(repo: Path, branch: str, tag: str, files, message: str,
+                date: str = "0 +0000") -> tuple[str, int]:
+    """Commit ``files`` ((path, mode, bytes)...) as the whole tree of the next commit
+    on ``branch``, tag it ``tag``; returns (commit id, number of files)."""
+    parent = f"refs/heads/{branch}" if has_ref(repo, f"refs/heads/{branch}") else None
     proc = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet", "--done"],
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     out = proc.stdin
-    out.write(f"commit refs/heads/{branch}\nmark :1\n".encode())
     ident = "Debian kernel team <debian-kernel@lists.debian.org>"
+    body = message.encode()
+    out.write(f"commit refs/heads/{branch}\nmark :1\n".encode())
     out.write(f"author {ident} {date}\ncommitter {ident} {date}\n".encode())
-    out.write(b"data %d\n%s\n" % (len(message), message))
+    out.write(b"data %d\n%s\n" % (len(body), body))
     if parent:
         out.write(f"from {parent}^0\n".encode())
     out.write(b"deleteall\n")
     count = 0
-    for path, mode, data in debian.c_sources(deb):
+    for path, mode, data in files:
         out.write(f"M {mode:o} inline {_quote_path(path)}\n".encode())
         out.write(b"data %d\n" % len(data))
         out.write(data)
         out.write(b"\n")
         count += 1
-    out.write(f"reset refs/tags/{pkg.tag}\nfrom :1\n\ndone\n".encode())
+    out.write(f"reset refs/tags/{tag}\nfrom :1\n\ndone\n".encode())
     out.close()
     err = proc.stderr.read()
     if proc.wait() != 0:
-        raise RuntimeError(f"fast-import failed for {pkg.tag}: {err.decode(errors='replace')[-800:]}")
-    log(f"  {pkg.tag}: {count} files on {branch}")
-    return git(repo, "rev-parse", pkg.tag).decode().strip()
+        raise RuntimeError(f"fast-import failed for {tag}: {err.decode(errors='replace')[-800:]}")
+    return git(repo, "rev-parse", tag).decode().strip(), count
 
 
 def read_blob(repo: Path, rev: str, path: str) -> bytes | None:

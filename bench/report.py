@@ -23,13 +23,14 @@ DEFINITIONS = """\
 * **easy / hard**: easy cases are those that `patch --fuzz=0` already gets right (L1);
   hard cases are all the others.
 * **right hunk** (backport only): compare backport's result file R (the target with its
-  regenerated patch applied by `git apply`) with the expected file E, line by line after
-  the same normalisation (blank lines kept, so that positions hold). A regenerated hunk is
-  right when no difference between R and E lies within the hunk's changed region of R:
-  the span from its first to its last added line or removal point, in R's line numbers
-  (a difference that only touches the span's end points counts against the hunk when
-  it is an insertion or removal point). A hunk backport did not place (conflict, missing),
-  or whose patch does not apply, is not right.
+  regenerated patch applied by `git apply`; when backport exited 1 this is the patch with
+  the hunks it did write) with the expected file E, line by line after the same
+  normalisation (blank lines kept, so that positions hold). A regenerated hunk is right
+  when no difference between R and E lies within the hunk's changed region of R: the span
+  from its first to its last added line or removal point, in R's line numbers. Two line
+  spans must share a line to count; an insertion or removal point counts even on a
+  span's end (strict against the tool). A hunk backport did not place (conflict,
+  missing), or whose patch does not apply, is not right.
 * **verdict precision**: among hunks backport called clean (exact, offset, whitespace,
   drifted, renamed, relocated), the share that are right. **Flagged**: a wrong hunk is
   flagged when its verdict is not clean; a wrong case (result not L1) is flagged when
@@ -74,7 +75,10 @@ def verdict_section(v: dict | None, available: bool) -> list[str]:
              f"* verdict precision: {pct(v['clean_right'], v['clean_hunks'])} of the "
              f"{v['clean_hunks']} hunks called clean are right",
              f"* wrong hunks flagged: {pct(v['wrong_hunks_flagged'], v['wrong_hunks'])}",
-             f"* wrong cases flagged: {pct(v['wrong_cases_flagged'], v['wrong_cases'])}",
+             f"* wrong cases (result not L1) flagged: {pct(v['wrong_cases_flagged'], v['wrong_cases'])}",
+             f"* right cases (result L1) flagged all the same (false alarms): "
+             f"{pct(v.get('right_cases_flagged', 0), v.get('right_cases', 0))}",
+             f"* hunks left out of the regenerated patch: {v.get('unplaced_hunks', 0)}",
              "", "| verdict | hunks | right |", "|---|---|---|"]
     for verdict, slot in sorted(v["by_verdict"].items(), key=lambda kv: str(kv[0])):
         lines.append(f"| {verdict} | {slot['hunks']} | {slot['right']} |")
@@ -94,6 +98,7 @@ def render(results: dict, title: str = "Benchmark results") -> str:
            "Windows: " + "; ".join(f"{w['name']}: {w['newer'][0]}..{w['newer'][1]} with "
                                     f"{w['older'][0]}..{w['older'][1]}" for w in m["windows"]) + ".",
            "",
+           f"backport at commit {results.get('backport_commit')} of this repository.", "",
            f"Tools: {', '.join(f'{k} ({v})' for k, v in results['tool_versions'].items() if v)}.",
            "", f"Cases run: {summary['all']['cases']} "
            f"(manifest holds {m['cases_in_manifest']} paired files, each giving one case per direction)."]

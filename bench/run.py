@@ -30,7 +30,10 @@ def pick_cases(manifest: dict, limit: int | None, windows: list[str] | None,
 
 def run_tool(name: str, case: dict, repo: Path) -> tools.Outcome:
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
-        return tools.TOOLS[name](case, repo, Path(work))
+        try:
+            return tools.TOOLS[name](case, repo, Path(work))
+        except FileNotFoundError as missing:  # wiggle or patch not installed
+            return tools.Outcome(name, False, None, 0.0, 0, None, f"not installed: {missing}")
 
 
 def score_outcome(outcome: tools.Outcome, case: dict) -> dict:
@@ -62,7 +65,8 @@ def tool_names(include: list[str] | None, skip_backport: bool) -> list[str]:
 
 
 def run(manifest: dict, repo: Path, *, directions=cases.DIRECTIONS, limit=None, windows=None,
-        confirmed_only=False, names=None, case_root: Path | None = None, log=print) -> dict:
+        confirmed_only=False, names=None, case_root: Path | None = None,
+        measure_startup=True, log=print) -> dict:
     """Materialise the chosen cases, run every tool on each, return the results."""
     picked = pick_cases(manifest, limit, windows, confirmed_only)
     started = time.monotonic()
@@ -76,9 +80,18 @@ def run(manifest: dict, repo: Path, *, directions=cases.DIRECTIONS, limit=None, 
     return {"schema": 1, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": machine(), "manifest": manifest_summary(manifest),
             "tools": names, "tool_versions": tool_versions(),
-            "backport_startup_s": tools.startup_cost() if "backport" in names else None,
+            "backport_startup_s": (tools.startup_cost()
+                                   if "backport" in names and measure_startup else None),
             "backport_available": tools.backport_command() is not None,
+            "backport_commit": backport_commit(),
             "summary": summarise(entries, names), "cases": entries}
+
+
+def backport_commit() -> str | None:
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or None
 
 
 def machine() -> dict:
@@ -144,6 +157,7 @@ def verdict_precision(entries: list[dict]) -> dict:
     clean = [h for h in hunks if h["clean"]]
     wrong = [h for h in hunks if not h["right"]]
     wrong_cases = [r for r in records if not r["result_l1"]]
+    right_cases = [r for r in records if r["result_l1"]]
     by_verdict = {}
     for h in hunks:
         slot = by_verdict.setdefault(h["verdict"], {"hunks": 0, "right": 0})
@@ -154,4 +168,7 @@ def verdict_precision(entries: list[dict]) -> dict:
             "wrong_hunks": len(wrong), "wrong_hunks_flagged": sum(not h["clean"] for h in wrong),
             "wrong_cases": len(wrong_cases),
             "wrong_cases_flagged": sum(1 for r in wrong_cases if r["flagged"]),
+            "right_cases": len(right_cases),
+            "right_cases_flagged": sum(1 for r in right_cases if r["flagged"]),
+            "unplaced_hunks": sum(not h["placed"] for h in hunks),
             "by_verdict": by_verdict}

@@ -83,21 +83,34 @@ def judge_hunks(outcome, case: dict) -> list[dict]:
     """backport's hunks, each with its verdict and whether it is right."""
     placed = patch_hunks(outcome.patch or "", case["path"]) if outcome.result is not None else []
     spans = differences(outcome.result, case["expected"]) if outcome.result is not None else []
+    found = match_placed(outcome.hunks, placed, case["path"])
+    return [{"index": hunk.get("index", i + 1), "verdict": hunk.get("verdict"),
+             "clean": hunk.get("verdict") in CLEAN, "placed": mine is not None,
+             "right": mine is not None and hunk_is_right(mine, spans)}
+            for i, (hunk, mine) in enumerate(zip(outcome.hunks, found))]
+
+
+def match_placed(reported: list[dict], placed: list[diffs.Hunk], path: str) -> list:
+    """For each reported hunk, the hunk of the patch that carries it (or None).
+
+    A reported hunk is found by the body of its regenerated text; the ones not
+    found that way take the patch's remaining hunks in order.
+    """
     by_body = {tuple(h.lines): h for h in placed}
-    judged = []
-    for i, hunk in enumerate(outcome.hunks):
-        mine = match_placed(hunk, by_body, placed, i)
-        judged.append({"index": hunk.get("index", i + 1), "verdict": hunk.get("verdict"),
-                       "clean": hunk.get("verdict") in CLEAN,
-                       "right": mine is not None and hunk_is_right(mine, spans)})
-    return judged
+    found, used = [], set()
+    for hunk in reported:
+        body = regenerated_body(hunk)
+        mine = by_body.get(body) if body else None
+        found.append(mine)
+        if mine is not None:
+            used.add(id(mine))
+    spare = iter([h for h in placed if id(h) not in used])
+    for i, hunk in enumerate(reported):
+        if found[i] is None and regenerated_body(hunk) and hunk.get("path", path) == path:
+            found[i] = next(spare, None)
+    return found
 
 
-def match_placed(hunk: dict, by_body: dict, placed: list, i: int):
-    text = hunk.get("regenerated")
-    if not text:
-        return None
-    parsed = diffs.parse(text).hunks
-    if parsed and tuple(parsed[0].lines) in by_body:
-        return by_body[tuple(parsed[0].lines)]
-    return placed[i] if i < len(placed) else None
+def regenerated_body(hunk: dict) -> tuple | None:
+    parsed = diffs.parse(hunk.get("regenerated") or "").hunks
+    return tuple(parsed[0].lines) if parsed else None

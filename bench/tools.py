@@ -42,18 +42,38 @@ class Run:
     maxrss_kb: int
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(cmd: list[str], cwd: Path, timeout: float = 600, env=None) -> Run:
-    """Run ``cmd``; wall time and peak resident memory of it and its children."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, env=env)
-        status, rusage = _wait(proc, start + timeout)
-        wall = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        return Run(status, out.read().decode(errors="replace"),
-                   err.read().decode(errors="replace"), wall, rusage.ru_maxrss if rusage else 0)
+    """Run ``cmd``; wall time and peak resident memory of it and its children.
+
+    The peak memory comes from GNU time when it is installed: a process forked
+    from this Python and then exec'd inherits Python's own high-water mark in
+    its rusage, so wait4's ru_maxrss would count the harness too.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        rss_file = Path(tmp) / "rss"
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", str(rss_file), *cmd] \
+            if os.path.exists(GNU_TIME) else cmd
+        with open(Path(tmp) / "out", "w+b") as out, open(Path(tmp) / "err", "w+b") as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=err,
+                                    stdin=subprocess.DEVNULL, env=env)
+            status, rusage = _wait(proc, start + timeout)
+            wall = time.perf_counter() - start
+            out.seek(0)
+            err.seek(0)
+            maxrss = read_rss(rss_file) or (rusage.ru_maxrss if rusage else 0)
+            return Run(status, out.read().decode(errors="replace"),
+                       err.read().decode(errors="replace"), wall, maxrss)
+
+
+def read_rss(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _wait(proc: subprocess.Popen, deadline: float):
@@ -175,12 +195,20 @@ def backport_cli(case: dict, repo: Path, work: Path) -> Outcome:
     if report is None:
         outcome.note = f"no JSON report (exit {run.returncode}): {outcome.note}"
         return outcome
-    target = report["targets"][0] if report.get("targets") else {}
+    target = first_target(report)
     outcome.hunks = target.get("hunks", [])
     outcome.patch = read_patch(target.get("patch_file"), outdir)
     outcome.result = apply_regenerated(case, repo, outcome.patch, work / "result")
     outcome.applied = run.returncode == 0 and outcome.result is not None
     return outcome
+
+
+def first_target(report: dict) -> dict:
+    """The one target of the report: {"targets": [...]} or {"patches": [{"targets": [...]}]}."""
+    targets = report.get("targets")
+    if targets is None and report.get("patches"):
+        targets = report["patches"][0].get("targets")
+    return targets[0] if targets else {}
 
 
 def read_report(path: Path) -> dict | None:
