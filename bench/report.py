@@ -85,6 +85,33 @@ def verdict_section(v: dict | None, available: bool) -> list[str]:
     return lines
 
 
+def cases_to_look_at(entries: list[dict], most: int = 25) -> list[str]:
+    """backport's silent wrong results, and easy cases it did not finish."""
+    def listed(title, chosen):
+        rows = [f"{title} ({len(chosen)}):", ""]
+        rows += [f"* {e['direction']} `{e['id']}` ({e['source_base']} -> {e['target']}): "
+                 + ", ".join(f"#{h['index']} {h['verdict']}{'' if h['right'] else ' (wrong)'}"
+                             for h in e["tools"]["backport"].get("hunks", []))
+                 for e in chosen[:most]]
+        return rows + ([f"* ... {len(chosen) - most} more in results.json"] if len(chosen) > most else []) + [""]
+    wrong = [e for e in entries if e["tools"]["backport"]["wrong_applied"]]
+    easy_missed = [e for e in entries if e.get("easy") and not e["tools"]["backport"]["applied"]]
+    return (listed("backport wrong-but-applied", wrong)
+            + listed("easy cases (patch --fuzz=0 right) that backport did not apply", easy_missed))
+
+
+NOTES = """\
+## Notes
+
+* The expected file is what the stable maintainers committed, so a mechanical tool can be
+  "wrong" even where the patch applies at fuzz 0: the human adapted the change, or a
+  window's other commits touched the same lines (cases pair at Jaccard >= 0.5, not 1.0).
+  That is why `git apply` and `patch --fuzz=0` have wrong-but-applied results on hard cases.
+* `git apply --3way` can use the input's preimage blob: the bench repository holds it.
+* backport is run through its CLI, one process per case; its median includes the
+  start-up cost shown above."""
+
+
 def render(results: dict, title: str = "Benchmark results") -> str:
     names = results["tools"]
     summary = results["summary"]
@@ -113,5 +140,6 @@ def render(results: dict, title: str = "Benchmark results") -> str:
     if "backport" in names:
         out += ["", "## backport's verdicts", ""]
         out += verdict_section(summary.get("backport_verdicts"), results.get("backport_available"))
-    out += ["", DEFINITIONS]
+        out += ["", "## Cases to look at", ""] + cases_to_look_at(results["cases"])
+    out += ["", NOTES, "", DEFINITIONS]
     return "\n".join(out) + "\n"
