@@ -31,7 +31,7 @@ _CONTAINERS = frozenset({
 _BODIES = frozenset({"consequence", "alternative", "body"})
 _ATOMS = frozenset({"string_literal", "char_literal", "system_lib_string",
                     "comment", "concatenated_string_never"})
-_IDENT = re.compile(r"[A-Za-z_]\w*")
+_IDENT = re.compile(r"(?<![\w.])[A-Za-z_]\w*|(?<=\.)[A-Za-z_]\w*")
 _TOKEN = re.compile(r"[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[\w.]*|->|\+\+|--|<<=?|>>=?|[<>!=+\-*/%&|^]=|&&|\|\||\.\.\.|\S")
 _DEF_HEAD = re.compile(r"^(?:[A-Za-z_][^;{}=(]*?[\s*])?([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?")
 _DEFINE_MACRO = re.compile(r"^[A-Z0-9_]*DEFINE[A-Z0-9_]*$")

@@ -96,7 +96,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
         if w.verdict is None:
             _judge(w, renames, tsrc)
     file_patches, checks = _regenerate(work, files, tsrc, scratch)
-    _check_symbols(work, tsrc)
+    _check_symbols(work, base, tsrc)
     hunks = tuple(_result(w) for w in work)
     return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks))
 
@@ -317,25 +317,43 @@ def _embedded(ref: Hunk, out: Hunk) -> bool:
     return any(have[i:i + n] == want for i in range(len(have) - n + 1))
 
 
-def _check_symbols(work, tsrc: Sources) -> None:
-    """Warn about names the added lines use that mean something else in the target.
+def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
+    """Warn about names the added lines use that the target lacks or uses differently.
 
-    A placed hunk with such a warning is not called clean: it stays in the
-    regenerated patch for the reviewer to adapt, as a ``conflict``.  The
-    names of all hunks are looked up together, once per target.
+    Every such finding is a warning on the hunk.  Two of them mean the hunk
+    as written is wrong for the target, and make a placed hunk a ``conflict``
+    (it stays in the patch for the reviewer to adapt): a name the base has
+    but the target has nowhere (an API the target lacks), and a function a
+    comment names that the base's function calls and the target's no longer
+    does (the comment's claim no longer holds).  A name neither tree has is
+    new in this fix: a warning to port the part that defines it too.
     """
     todo = [w for w in work if w.scope is not None and w.verdict.clean and _is_c(w.scope.target_path)]
-    names = {w_id: _names(w, work) for w_id, w in ((id(w), w) for w in todo)}
+    if not todo:
+        return
+    names = {id(w): _names(w, work) for w in todo}
+    lacking, new = _lookup(set().union(*names.values()), todo, base, tsrc)
+    for w in todo:
+        mine = names[id(w)]
+        gaps = [f"`{n}` exists in the base but nowhere in the target tree" for n in sorted(mine & lacking)]
+        claims = _dropped(w, verify.used_symbols(_added(w))[1] & mine)
+        w.warnings.extend(gaps + claims)
+        w.warnings.extend(f"`{n}` is new in this fix: port the part that defines it too" for n in sorted(mine & new))
+        w.warnings.extend(_dropped(w, mine - verify.used_symbols(_added(w))[1]))
+        if gaps or claims:
+            w.reason = f"placed, but {(gaps + claims)[0]} (review the added lines)"
+            w.verdict = Verdict.CONFLICT
+
+
+def _lookup(names: set[str], todo, base: Sources, tsrc: Sources) -> tuple[set[str], set[str]]:
+    """(names the base has and the target lacks, names neither has)."""
     known = {tok for w in todo for tok in identifiers("\n".join(w.scope.target_file.lines))}
     near = tuple(sorted({w.scope.target_path.rsplit("/", 1)[0] for w in todo} | {"include"}))
-    missing = verify.missing_symbols(set().union(*names.values()) if names else set(), tsrc.tree, near, known)
-    for w in todo:
-        found = [f"`{n}` does not exist anywhere in the target tree" for n in sorted(names[id(w)] & missing)]
-        found += _dropped(w, names[id(w)])
-        w.warnings.extend(found)
-        if found:
-            w.reason = f"placed, but {found[0]} (review the added lines)"
-            w.verdict = Verdict.CONFLICT
+    missing = verify.missing_symbols(names, tsrc.tree, near, known)
+    base_known = {tok for w in todo for tok in identifiers("\n".join(w.scope.base_file.lines))}
+    base_near = tuple(sorted({w.scope.base_path.rsplit("/", 1)[0] for w in todo} | {"include"}))
+    new = verify.missing_symbols(missing, base.tree, base_near, base_known, whole_tree=False)
+    return missing - new, new
 
 
 def _added(w: _Hunkwork) -> list[str]:

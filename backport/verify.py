@@ -76,7 +76,8 @@ def _strip_strings(text: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
-def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known: set[str]) -> set[str]:
+def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known: set[str],
+                    whole_tree: bool = True) -> set[str]:
     """Names that occur nowhere in the target tree.
 
     ``known`` (identifiers of the target files already read) answers most of
@@ -84,7 +85,7 @@ def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known:
     ``near`` (the file's directory, include/), then in the whole tree.
     """
     unknown = {n for n in names if n not in known}
-    for paths in (near, ("*.c", "*.h", "*.S")):
+    for paths in (near, ("*.c", "*.h", "*.S")) if whole_tree else (near,):
         if not unknown:
             break
         unknown -= _found(sorted(unknown), target, paths)
