@@ -34,7 +34,8 @@ _ATOMS = frozenset({"string_literal", "char_literal", "system_lib_string",
 _IDENT = re.compile(r"(?<![\w.])[A-Za-z_]\w*|(?<=\.)[A-Za-z_]\w*")
 _TOKEN = re.compile(r"[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[\w.]*|->|\+\+|--|<<=?|>>=?|[<>!=+\-*/%&|^]=|&&|\|\||\.\.\.|\S")
 _DEF_HEAD = re.compile(r"^(?:[A-Za-z_][^;{}=(]*?[\s*])?([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?")
-_DEFINE_MACRO = re.compile(r"^[A-Z0-9_]*DEFINE[A-Z0-9_]*$")
+_MACRO_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # SYSCALL_DEFINE3, BPF_CALL_2, ...
+_FIRST_ARG = re.compile(r"\(\s*([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,9 @@ class _Walk:
     def _function(self, node) -> Function:
         errors = _count_errors(node)
         name = _declarator_name(node.child_by_field_name("declarator"), self.data)
+        if name and _MACRO_NAME.match(name):
+            head = self.data[node.start_byte:node.end_byte].split(b"{", 1)[0].decode("utf-8", "replace")
+            name = macro_function_name(name, head)
         return Function(name or "", node.start_point[0] + 1, node.end_point[0] + 1, errors)
 
 
@@ -212,7 +216,7 @@ def _functions_by_text(lines) -> list[Function]:
             continue
         m = _DEF_HEAD.match(lines[head])
         if m:
-            name = m.group(2) if _DEFINE_MACRO.match(m.group(1)) and m.group(2) else m.group(1)
+            name = macro_function_name(m.group(1), lines[head]) if _MACRO_NAME.match(m.group(1)) else m.group(1)
             found.append(Function(name, head + 1, end + 1, 0, by_text=True))
     return found
 
@@ -238,6 +242,14 @@ def _merge_functions(parsed: list[Function], by_text: list[Function]) -> tuple[F
             continue
         good.append(f)
     return tuple(sorted(good, key=lambda f: f.start))
+
+
+def macro_function_name(macro: str, head: str) -> str:
+    """``SYSCALL_DEFINE3(openat, ...)`` defines ``openat``: kernel macros that
+    define functions name them in their first argument."""
+    after = head[head.find(macro) + len(macro):]
+    m = _FIRST_ARG.match(after.lstrip()) if after.lstrip().startswith("(") else None
+    return m.group(1) if m else macro
 
 
 def tokenize(text: str) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from difflib import SequenceMatcher
+
 from .align import Alignment, Pair, align
 from .cparse import CFile, Function, Unit
 from .indent import norm
@@ -31,10 +33,20 @@ class Scope:
     base_file: CFile
     target_file: CFile
     alignment: Alignment
+    target_function: str | None = None
 
     @property
     def relocated(self) -> bool:
-        return self.base_path != self.target_path
+        return self.base_path != self.target_path or self.target_function != self.function
+
+    @property
+    def new_home(self) -> str:
+        """Where the function lives in the target, in words."""
+        where = f"{self.target_function}()" if self.target_function != self.function else f"{self.function}()"
+        moved = f" in {self.target_path}" if self.target_path != self.base_path else ""
+        if self.target_function != self.function:
+            return f"{self.function}() is {where}{moved} in the target (same body)"
+        return f"{self.function}() now lives in {self.target_path}"
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,27 @@ def make_scope(base_path: str, base_file: CFile, fn: Function | None,
     tspan = (target_fn.start, target_fn.end) if target_fn else (1, len(target_file.lines))
     alignment = align(base_file.units_between(*bspan), target_file.units_between(*tspan))
     return Scope(base_path, target_path, fn.name if fn else None, bspan, tspan,
-                 base_file, target_file, alignment)
+                 base_file, target_file, alignment, target_fn.name if target_fn else None)
+
+
+RENAMED_BODY = 0.6  # unit similarity above which a function of another name is the same function
+
+
+def same_body(base_file: CFile, fn: Function, target_file: CFile) -> Function | None:
+    """The target function whose body matches ``fn``'s best, when clearly so."""
+    keys = [u.key for u in base_file.units_between(fn.start, fn.end)][1:]
+    scored = []
+    for cand in target_file.functions:
+        other = [u.key for u in target_file.units_between(cand.start, cand.end)][1:]
+        matcher = SequenceMatcher(None, keys, other, autojunk=False)
+        if matcher.real_quick_ratio() >= RENAMED_BODY and matcher.quick_ratio() >= RENAMED_BODY:
+            scored.append((matcher.ratio(), cand))
+    scored.sort(key=lambda sc: -sc[0])
+    if not scored or scored[0][0] < RENAMED_BODY:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < 0.1:
+        return None
+    return scored[0][1]
 
 
 def definition_pattern(name: str) -> str:

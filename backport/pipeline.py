@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .base import repair_patch
 from .cparse import CFile, Function, identifiers, parse, parse_lines, split_comment
 from .indent import norm
-from .locate import Edit, LineMap, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
+from .locate import Edit, LineMap, same_body, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
 from .model import (Check, FilePatch, Hunk, HunkResult, Patch, Place, PortResult, Rename,
                     TargetResult, Verdict, diff_text)
 from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, trim
@@ -95,7 +95,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
     for w in work:
         if w.verdict is None:
             _judge(w, renames, tsrc)
-    file_patches, checks = _regenerate(work, files, tsrc, scratch)
+    file_patches, checks = _regenerate(work, files, base, tsrc, scratch)
     _check_symbols(work, base, tsrc)
     hunks = tuple(_result(w) for w in work)
     return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks))
@@ -134,7 +134,8 @@ def _find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> 
         ofile = tsrc.file(other)
         if other != path and ofile and ofile.function(fn.name):
             return make_scope(path, bfile, fn, other, ofile, ofile.function(fn.name))
-    return None
+    renamed = same_body(bfile, fn, tfile) if tfile else None
+    return make_scope(path, bfile, fn, path, tfile, renamed) if renamed else None
 
 
 def _learn(work) -> RenameMap:
@@ -245,7 +246,7 @@ def _contains(hay: list[str], needle: list[str]) -> bool:
     return any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
 
 
-def _regenerate(work, files, tsrc: Sources, scratch) -> tuple[list[FilePatch], list[Check]]:
+def _regenerate(work, files, base: Sources, tsrc: Sources, scratch) -> tuple[list[FilePatch], list[Check]]:
     by_path: dict[str, list[_Hunkwork]] = {}
     for w in work:
         if w.verdict is None:
@@ -265,10 +266,22 @@ def _regenerate(work, files, tsrc: Sources, scratch) -> tuple[list[FilePatch], l
         after = apply_edits(text, [e for _, e in tagged]).render()
         fns = {w.scope.function for w in ws if w.scope.function}
         if _is_c(path):
-            checks.append(verify.reparse_check(path, tsrc.file(path), after, fns))
+            growth = _base_growth(ws, files, base, fns)
+            checks.append(verify.reparse_check(path, tsrc.file(path), after, fns, growth))
     if out:
         checks.insert(0, verify.apply_check(diff_text(out), originals, scratch))
     return out, checks
+
+
+def _base_growth(ws, files, base: Sources, fns: set[str]) -> dict[str, int]:
+    """ERROR nodes the reference change itself adds to each function in the base."""
+    growth: dict[str, int] = {}
+    for path in {w.scope.base_path for w in ws}:
+        text = Text.of(base.text(path))
+        edits = [Edit(b.first, len(b.removed), b.added) for h in files[path].hunks for b in blocks(h)]
+        for name, n in verify.error_growth(base.file(path), apply_edits(text, edits).render(), fns).items():
+            growth[name] = max(growth.get(name, 0), n)
+    return growth
 
 
 def _final_edit(w: _Hunkwork, edit: Edit, text: Text) -> Edit:
@@ -292,7 +305,7 @@ def _clean_verdict(w: _Hunkwork, out: Hunk) -> tuple[Verdict, str]:
     ref = w.hunk
     same_text = _embedded(ref, out)
     if w.scope.relocated:
-        return Verdict.RELOCATED, f"{w.scope.function}() now lives in {w.scope.target_path}"
+        return Verdict.RELOCATED, w.scope.new_home
     if w.renames:
         names = ", ".join(f"{r.old} -> {r.new}" for r in w.renames)
         return Verdict.RENAMED, f"added lines rewritten for the target's names: {names}"
