@@ -152,6 +152,7 @@ class LineMap:
     def __init__(self, scope: Scope):
         self.scope = scope
         self.strong: dict[int, int] = {}
+        self.whole: set[int] = set()  # units whose every line maps
         self.unit_of: dict[int, Unit] = {}
         self.pair_of: dict[int, Pair] = {}
         for pair in scope.alignment.pairs:
@@ -164,8 +165,19 @@ class LineMap:
         b, t = pair.base, pair.target
         self.pair_of[b.start] = pair
         if pair.exact and self._same_lines(b, t):
+            self.whole.add(b.start)
             for k in range(b.end - b.start + 1):
                 self.strong[b.start + k] = t.start + k
+        else:
+            self._add_inner(b, t)
+
+    def _add_inner(self, b: Unit, t: Unit) -> None:
+        """Lines a changed statement or comment still shares with its target version."""
+        bl = [norm(x) for x in self.scope.base_file.lines[b.start - 1:b.end]]
+        tl = [norm(x) for x in self.scope.target_file.lines[t.start - 1:t.end]]
+        for block in SequenceMatcher(None, bl, tl, autojunk=False).get_matching_blocks():
+            for k in range(block.size):
+                self.strong[b.start + block.a + k] = t.start + block.b + k
 
     def _same_lines(self, b: Unit, t: Unit) -> bool:
         bl = self.scope.base_file.lines[b.start - 1:b.end]
@@ -177,7 +189,7 @@ class LineMap:
         return self.pair_of.get(unit.start) if unit else None
 
     def line_mapped(self, unit: Unit) -> bool:
-        return unit.start in self.strong
+        return unit.start in self.whole
 
     def after(self, line: int) -> tuple[int, Pair | None] | None:
         """Target line that base ``line`` (the last line of an anchor) maps to."""
@@ -224,13 +236,25 @@ def _touched_units(block: Block, lmap: LineMap) -> list[Unit]:
 
 
 def _regions(pending: list[Block], lmap: LineMap) -> list[tuple[int, int]]:
-    """Base line spans of units that a block touches but cannot be line-mapped."""
+    """Base line spans of changed units where a block cannot be placed line by line."""
     spans: list[tuple[int, int]] = []
     for block in pending:
         for unit in _touched_units(block, lmap):
-            if not lmap.line_mapped(unit) and lmap.pair_of.get(unit.start):
+            if lmap.pair_of.get(unit.start) and not _lines_mapped(block, unit, lmap):
                 spans.append((unit.start, unit.end))
     return _merge_spans(spans, pending)
+
+
+def _lines_mapped(block: Block, unit: Unit, lmap: LineMap) -> bool:
+    """The block's lines inside ``unit`` all have a counterpart line in the target."""
+    if lmap.line_mapped(unit):
+        return True
+    lines = range(max(block.first, unit.start), min(block.last, unit.end) + 1) if block.removed \
+        else [block.first - 1, block.first]
+    wanted = [x for x in lines if unit.start <= x <= unit.end and lmap.scope.base_file.lines[x - 1].strip()]
+    mapped = [lmap.strong.get(x) for x in wanted]
+    return all(m is not None for m in mapped) and mapped == list(range(mapped[0], mapped[0] + len(mapped))) \
+        if mapped else False
 
 
 def _merge_spans(spans, pending) -> list[tuple[int, int]]:
@@ -304,6 +328,11 @@ class _Work:
             b, t = changed_code[0].base, changed_code[0].target
             self.problems.append(f"the target changed the code this hunk changes: base line {b.start} "
                                  f"`{' '.join(b.tokens)}` is `{' '.join(t.tokens)}` at target line {t.start}")
+            return
+        removed = sum(len(b.removed) for b in inside)
+        if removed * 2 < span[1] - span[0] + 1:
+            self.problems.append(f"the target rewrote the comment at base lines {span[0]}-{span[1]} and this "
+                                 f"hunk changes only {removed} of its lines: merge by hand")
             return
         t0, t1 = targets[0].start, targets[-1].end
         new = _apply_blocks(self.scope.base_file.lines, span, inside)
