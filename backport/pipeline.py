@@ -16,7 +16,8 @@ from .model import (Check, FilePatch, Hunk, HunkResult, Patch, Place, PortResult
                     TargetResult, Verdict, diff_text)
 from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, trim
 from .renames import RenameMap, Taught, explained, learn_from
-from .tree import Tree
+from .history import function_history
+from .tree import GitTree, Tree
 from . import verify
 
 
@@ -98,7 +99,15 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
     file_patches, checks = _regenerate(work, files, base, tsrc, scratch)
     _check_symbols(work, base, tsrc)
     hunks = tuple(_result(w) for w in work)
-    return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks))
+    history = _history(work, base.tree, target)
+    return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks), history)
+
+
+def _history(work, base: Tree, target: Tree) -> tuple[str, ...]:
+    if not (isinstance(base, GitTree) and isinstance(target, GitTree)):
+        return ()
+    changes = [(w.path, w.scope.function, w.scope.target_path) for w in work if w.scope is not None]
+    return function_history(base, target, changes)
 
 
 def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:

@@ -74,3 +74,10 @@ def test_renames_carry_evidence(seed_result):
     rename = next(r for r in hunk.renames if r.old == "swapcache_free")
     assert rename.new == "put_swap_page"
     assert any("put_swap_page(page, swap);" in e for e in rename.evidence)
+
+
+def test_history_names_the_commits_that_changed_each_function(seed_result):
+    history = _target(seed_result, "4.14").history
+    assert any(h.startswith("mm/swap_state.c delete_from_swap_cache():") and "Linux 4.14" in h
+               and h.endswith("(drift in the target)") for h in history)
+    assert not any("prerequisite" in h for h in history)
