@@ -16,6 +16,7 @@ from .model import (Check, FilePatch, Hunk, HunkResult, Patch, Place, PortResult
                     TargetResult, Verdict, diff_text)
 from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, trim
 from .renames import RenameMap, Taught, explained, learn_from
+from .headers import respell_includes
 from .history import function_history
 from .tree import GitTree, Tree
 from . import verify
@@ -79,6 +80,7 @@ class _Hunkwork:
     added: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     renames: list[Rename] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # findings that make a placed hunk a conflict
     regenerated: str | None = None
     target_place: Place | None = None
 
@@ -98,6 +100,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
             _judge(w, renames, tsrc)
     file_patches, checks = _regenerate(work, files, base, tsrc, scratch)
     _check_symbols(work, base, tsrc)
+    _escalate(work)
     hunks = tuple(_result(w) for w in work)
     history = _history(work, base.tree, target)
     return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks), history)
@@ -191,7 +194,18 @@ def _judge(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
                     "target and no rename explains the difference")
         return
     _rewrite_added(w, renames)
+    if w.verdict is None and _is_c(s.target_path):
+        _respell_headers(w, tsrc.tree)
     w.warnings.extend(p.notes)
+
+
+def _respell_headers(w: _Hunkwork, target: Tree) -> None:
+    for key, lines in list(w.added.items()):
+        new, renames, warnings = respell_includes(lines, target)
+        w.added[key] = new
+        w.renames.extend(renames)
+        w.warnings.extend(warnings)
+        w.flags.extend(warnings)
 
 
 def _rewrite_added(w: _Hunkwork, renames: RenameMap) -> None:
@@ -362,8 +376,14 @@ def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
         w.warnings.extend(gaps + claims)
         w.warnings.extend(f"`{n}` is new in this fix: port the part that defines it too" for n in sorted(mine & new))
         w.warnings.extend(_dropped(w, mine - verify.used_symbols(_added(w))[1]))
-        if gaps or claims:
-            w.reason = f"placed, but {(gaps + claims)[0]} (review the added lines)"
+        w.flags.extend(gaps + claims)
+
+
+def _escalate(work) -> None:
+    """A placed hunk with a finding that makes it wrong as written is a conflict."""
+    for w in work:
+        if w.flags and w.verdict is not None and w.verdict.clean:
+            w.reason = f"placed, but {w.flags[0]} (review the added lines)"
             w.verdict = Verdict.CONFLICT
 
 
