@@ -39,6 +39,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-color", action="store_true", help="plain text output")
     p.add_argument("--subject-prefix", metavar="PREFIX", help="subject prefix (default: PATCH <target>)")
     p.add_argument("--signoff", action="store_true", help="add your Signed-off-by (from git config)")
+    p.add_argument("--upstream-style", choices=("commit", "bracket"), default="commit",
+                   help="how the upstream commit is named: 'commit <sha> upstream.' or '[ Upstream commit <sha> ]'")
+    p.add_argument("--no-partial", action="store_true",
+                   help="write no series for a target where a hunk needs a human or a check failed")
+    p.add_argument("--review", action="store_true", help="then review the result hunk by hunk (see 'backport review')")
+    p.add_argument("--no-pager", action="store_true", help="with --review: do not page the review")
 
 
 def main(argv: list[str] | None = None) -> int:

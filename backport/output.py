@@ -14,7 +14,9 @@ from pathlib import Path
 from .errors import OutputError
 from .model import PortResult
 from .report import dump_json, render_markdown
-from .series import mail, slug
+from .series import SeriesEntry, cover_letter, mail, review_items, slug
+
+COVER = "0000-cover-letter.patch"
 
 
 def target_dirname(target: str) -> str:
@@ -30,6 +32,7 @@ class Output:
         self.force = force
         self.stage: Path | None = None
         self.files: dict[tuple[int, str], str] = {}
+        self.series: list[dict] = []  # per target: dir, files, cover_letter, skipped
         if self.path.exists() and not force:
             raise OutputError("output directory exists; use --force to replace it", source=str(self.path))
 
@@ -62,29 +65,52 @@ class Output:
             self.stage.rename(self.path)
 
     def write_results(self, results: list[PortResult], args) -> None:
+        """The series per target (``OUT/<target dir>/``), then the reports."""
         signoff = _git_identity() if getattr(args, "signoff", False) else None
-        for i, result in enumerate(results):
-            for target in result.targets:
-                folder = self.stage / target_dirname(target.target)
-                folder.mkdir(exist_ok=True)
-                if not target.diff:
-                    continue
-                name = f"{i + 1:04d}-{slug(result.patch.meta.subject)}.patch"
-                prefix = args.subject_prefix or f"PATCH {target.target}"
-                text = mail(result, target, prefix=prefix, signoff=signoff, number=(i + 1, len(results)))
-                (folder / name).write_bytes(text.encode("utf-8", "surrogateescape"))
-                self.files[(i, target.target)] = str(self.path / folder.name / name)
+        style = getattr(args, "upstream_style", None) or "commit"
+        order = list(dict.fromkeys(t.target for r in results for t in r.targets))
+        for name in order:
+            entries = [(i, r, t) for i, r in enumerate(results) for t in r.targets if t.target == name]
+            self._series(name, entries, args, signoff, style)
         self._reports(results, args)
+
+    def _series(self, name: str, entries, args, signoff: str | None, style: str) -> None:
+        folder = self.stage / target_dirname(name)
+        folder.mkdir(exist_ok=True)
+        prefix = args.subject_prefix or f"PATCH {name}"
+        blocked = [t for _, _, t in entries if not t.complete]
+        info = {"target": name, "dir": folder.name, "files": [], "cover_letter": None, "skipped": None}
+        self.series.append(info)
+        if getattr(args, "no_partial", False) and blocked:
+            count = sum(len(review_items(t)) for t in blocked)
+            info["skipped"] = f"--no-partial: {count} item(s) need a human"
+            return
+        numbered = [(i, r, t) for i, r, t in entries if t.diff]
+        total = len(numbered)
+        listed = []
+        for n, (i, result, target) in enumerate(numbered, 1):
+            file = f"{n:04d}-{slug(result.patch.meta.subject)}.patch"
+            text = mail(result, target, prefix=prefix, signoff=signoff, upstream_style=style, number=(n, total))
+            (folder / file).write_bytes(text.encode("utf-8", "surrogateescape"))
+            self.files[(i, name)] = str(self.path / folder.name / file)
+            info["files"].append(file)
+        for i, result, target in entries:
+            number = next((n for n, (j, _, _) in enumerate(numbered, 1) if j == i), None)
+            listed.append(SeriesEntry(result, target, number))
+        if total > 1:
+            text = cover_letter(name, listed, prefix=prefix, sender=signoff)
+            (folder / COVER).write_bytes(text.encode("utf-8", "surrogateescape"))
+            info["cover_letter"] = COVER
 
     def _reports(self, results, args) -> None:
         if args.json and args.json != "-":
-            _write_outside(args.json, dump_json(results, self.files))
+            _write_outside(args.json, dump_json(results, self.files, self.series))
         elif args.json == "-":
-            print(dump_json(results, self.files), end="")
+            print(dump_json(results, self.files, self.series), end="")
         if args.report:
             _write_outside(args.report, render_markdown(results))
         (self.stage / "report.md").write_text(render_markdown(results))
-        (self.stage / "report.json").write_text(dump_json(results, self.files))
+        (self.stage / "report.json").write_text(dump_json(results, self.files, self.series))
 
 
 def _write_outside(path: str, text: str) -> None:

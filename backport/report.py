@@ -8,7 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .model import PortResult, TargetResult, Verdict
+from . import __version__
+from .model import (Check, HunkResult, Patch, PatchMeta, Place, PortResult, Rename, Repair,
+                    TargetResult, Verdict, diff_text)
 
 SCHEMA = 1
 _STYLE = {
@@ -18,19 +20,24 @@ _STYLE = {
 }
 
 
-def to_json(results: list[PortResult], files: dict[tuple[int, str], str] | None = None) -> dict:
-    """The JSON document: {"schema": 1, "patches": [...]}."""
+def to_json(results: list[PortResult], files: dict[tuple[int, str], str] | None = None,
+            series: list[dict] | None = None) -> dict:
+    """The JSON document: {"schema": 1, "tool": ..., "patches": [...], "series": [...]}."""
     files = files or {}
-    return {"schema": SCHEMA, "patches": [_patch_json(i, r, files) for i, r in enumerate(results)]}
+    return {"schema": SCHEMA, "tool": f"backport {__version__}",
+            "patches": [_patch_json(i, r, files) for i, r in enumerate(results)],
+            "series": list(series or [])}
 
 
 def _patch_json(i: int, r: PortResult, files) -> dict:
     meta = r.patch.meta
     return {
         "source": r.patch.source, "subject": meta.subject, "author": meta.author, "date": meta.date,
-        "upstream": meta.upstream, "base": r.base, "base_commit": r.base_commit,
+        "upstream": meta.upstream, "message_id": meta.message_id, "body": meta.body,
+        "base": r.base, "base_commit": r.base_commit,
         "repairs": [{"path": x.path, "hunk": x.hunk, "restored": x.restored, "reindented": x.reindented,
                      "moved_by": x.moved_by} for x in r.repairs],
+        "reference_diff": diff_text(r.repaired.files),
         "complete": r.complete,
         "targets": [_target_json(t, files.get((i, t.target))) for t in r.targets],
     }
@@ -41,9 +48,11 @@ def _target_json(t: TargetResult, patch_file: str | None) -> dict:
         "target": t.target, "commit": t.commit, "verdict": t.verdict.value, "complete": t.complete,
         "patch_file": patch_file,
         "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in t.checks],
+        "history": list(t.history),
+        "diff": t.diff,
         "hunks": [{
             "path": h.path, "index": h.index, "verdict": h.verdict.value, "clean": h.verdict.clean,
-            "reason": h.reason,
+            "needs_human": h.verdict.needs_human, "reason": h.reason,
             "base": _place(h.base), "target": _place(h.target),
             "renames": [{"old": n.old, "new": n.new, "evidence": list(n.evidence)} for n in h.renames],
             "warnings": list(h.warnings), "reference": h.reference, "regenerated": h.regenerated,
@@ -56,8 +65,64 @@ def _place(p) -> dict | None:
     return None if p is None else {"path": p.path, "function": p.function, "start": p.start, "end": p.end}
 
 
-def dump_json(results, files=None) -> str:
-    return json.dumps(to_json(results, files), indent=2) + "\n"
+def dump_json(results, files=None, series=None) -> str:
+    return json.dumps(to_json(results, files, series), indent=2) + "\n"
+
+
+class SchemaError(ValueError):
+    """A report this version cannot read."""
+
+
+def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], list[dict]]:
+    """The results of a report.json back as model objects (the inverse of ``to_json``).
+
+    Returns (results, patch files by (patch index, target), series).  A
+    ``schema`` other than 1 is refused; unknown fields are ignored.
+    """
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        found = doc.get("schema") if isinstance(doc, dict) else None
+        raise SchemaError(f"report schema {found!r} is not {SCHEMA}")
+    results, files = [], {}
+    for i, p in enumerate(doc.get("patches", [])):
+        meta = PatchMeta(author=p.get("author") or "", date=p.get("date") or "", subject=p.get("subject") or "",
+                         body=p.get("body") or "", upstream=p.get("upstream"), message_id=p.get("message_id"))
+        patch = Patch(meta=meta, files=(), source=p.get("source") or "")
+        repaired = Patch(meta=meta, files=_files(p.get("reference_diff") or "", patch.source), source=patch.source)
+        targets = []
+        for t in p.get("targets", []):
+            if t.get("patch_file"):
+                files[(i, t["target"])] = t["patch_file"]
+            targets.append(TargetResult(
+                target=t["target"], commit=t.get("commit"), diff=t.get("diff") or "",
+                checks=tuple(Check(c["name"], c["ok"], c.get("detail", "")) for c in t.get("checks", [])),
+                history=tuple(t.get("history", [])),
+                hunks=tuple(HunkResult(
+                    path=h["path"], index=h["index"], verdict=Verdict(h["verdict"]), reason=h.get("reason", ""),
+                    base=_load_place(h.get("base")), target=_load_place(h.get("target")),
+                    reference=h.get("reference") or "", regenerated=h.get("regenerated"),
+                    target_text=h.get("target_text"),
+                    renames=tuple(Rename(n["old"], n["new"], tuple(n.get("evidence", []))) for n in h.get("renames", [])),
+                    warnings=tuple(h.get("warnings", []))) for h in t.get("hunks", []))))
+        results.append(PortResult(patch=patch, base=p.get("base"), base_commit=p.get("base_commit"),
+                                  repairs=tuple(Repair(**x) for x in p.get("repairs", [])),
+                                  repaired=repaired, targets=tuple(targets)))
+    return results, files, list(doc.get("series", []))
+
+
+def _load_place(p: dict | None) -> Place | None:
+    return None if p is None else Place(p["path"], p.get("function"), p["start"], p["end"])
+
+
+def _files(diff: str, source: str) -> tuple:
+    if not diff:
+        return ()
+    from .errors import BackportError
+    from .ingest import parse_patches
+    try:
+        patches = parse_patches(diff.encode("utf-8", "surrogateescape"), source)
+    except BackportError:
+        return ()
+    return patches[0].files if patches else ()
 
 
 # ---------------------------------------------------------------------------

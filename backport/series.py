@@ -1,23 +1,51 @@
-"""The series stage: one ``git format-patch``-style mail per patch and target,
-ready for ``git send-email`` / ``git am``.
+"""The series stage: a ``git format-patch``-style series per target, ready for
+``git send-email`` / ``git am``.
 
-The original author and date stay; the subject gets ``[PATCH <target>]``;
-the stable conventions are followed (``commit <sha> upstream.`` at the top of
-the body when the upstream commit is known, and a bracketed backport note
-written from the verdicts between the Signed-off-by lines).
+One mail per reference patch whose change could be placed in the target
+(``0001-<slug>.patch`` ...), numbered ``[PATCH <target> n/m]`` when there are
+several, plus ``0000-cover-letter.patch`` listing them.  Each mail is::
+
+    From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+    From: original author          (a placeholder address when the source had none)
+    Date: original date            (RFC 2822; a web copy's date converted)
+    Subject: [PATCH <target>] original subject
+
+    commit <sha> upstream.         (or [ Upstream commit <sha> ], when known)
+
+    original body, then the backport note ([ porter: renamed ... ]) after the
+    last Signed-off-by, then the porter's Signed-off-by (--signoff)
+    ---
+    [ backport: NEEDS REVIEW: ... ]    (git am ignores this part: it is not
+    [ backport: ... ]                   part of the commit message)
+
+     diffstat
+    diff --git ...
+    --
+    backport <version>
+
+A hunk that needs a human (``conflict``/``missing``) or a failed check never
+reaches a series silently: each one is named in a ``NEEDS REVIEW`` note below
+the ``---`` of its mail and in the cover letter (whose subject then starts
+with ``*** NEEDS REVIEW ***``).
 """
 from __future__ import annotations
 
 import email.utils
 import re
 import subprocess
-from datetime import datetime
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.header import Header
 
 from . import __version__
 from .model import PortResult, TargetResult, Verdict
 from .tree import encode
 
 _WEB_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{2}:\d{2}:\d{2}) (\w+)$")
+ZEROS = "0" * 40
+PLACEHOLDER_DOMAIN = "unknown.invalid"  # RFC 2606: never resolves, never delivers
+UPSTREAM_STYLES = ("commit", "bracket")
 
 
 def slug(subject: str) -> str:
@@ -43,8 +71,50 @@ def mail_date(date: str) -> str:
 
 
 def _zone(offset: int | None):
-    from datetime import timezone, timedelta
     return timezone(timedelta(seconds=offset or 0))
+
+
+# ---------------------------------------------------------------------------
+# authors
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    address: str
+    placeholder: bool  # the source gave no (usable) address
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>" if self.name else f"<{self.address}>"
+
+    def header(self) -> str:
+        """The From: header value, RFC 2047-encoded when the name is not ASCII."""
+        return email.utils.formataddr((self.name, self.address), charset="utf-8") if self.name else f"<{self.address}>"
+
+
+def author_of(text: str) -> Author:
+    """The author of a From: value.
+
+    ``git am`` refuses a From: without an address, and a web copy of a mail
+    has only the name ("Hugh Dickins") or an obfuscated address
+    ("zhaowuyun@xxxxxxxxxxxx").  The name is kept and the address becomes
+    ``hugh.dickins@unknown.invalid``: per author (so a ``.mailmap`` line or a
+    search fixes it), obviously a placeholder, and undeliverable (``.invalid``
+    is reserved), so ``git send-email`` cannot mail a stranger by mistake.
+    """
+    raw = text.strip()
+    name, address = (raw, "") if "@" not in raw else email.utils.parseaddr(raw)
+    name = name.strip().strip('"')
+    if "@" in address and not re.search(r"@x{3,}$|@(?:\.\.\.|\[[^]]*\])", address):
+        return Author(name, address, False)
+    name = (name or address).split("@")[0].strip()
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    local = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".") or "unknown"
+    return Author(name or "Unknown", f"{local}@{PLACEHOLDER_DOMAIN}", True)
+
+
+# ---------------------------------------------------------------------------
+# notes
 
 
 def backport_note(target: TargetResult, porter: str) -> str | None:
@@ -67,6 +137,19 @@ def backport_note(target: TargetResult, porter: str) -> str | None:
     return f"[ {who}: " + "; ".join(parts) + " ]"
 
 
+def review_items(target: TargetResult) -> list[str]:
+    """One line per thing a human must look at before this mail is sent."""
+    items = []
+    for h in target.hunks:
+        if not h.verdict.needs_human:
+            continue
+        where = f" in {h.base.function}()" if h.base and h.base.function else ""
+        fate = "included, check it" if h.regenerated and h.target else "LEFT OUT of this patch"
+        items.append(f"{h.path} hunk #{h.index}{where}: {h.verdict.value}, {fate}: {h.reason}")
+    items += [f"check failed: {c.name}: {c.detail}" for c in target.checks if not c.ok]
+    return items
+
+
 def with_note(body: str, note: str | None, signoff: str | None) -> str:
     """The message body with the note placed after the last Signed-off-by, then the porter's."""
     lines = body.rstrip("\n").split("\n") if body.strip() else []
@@ -80,22 +163,104 @@ def with_note(body: str, note: str | None, signoff: str | None) -> str:
 
 
 def diffstat(diff: str) -> str:
-    run = subprocess.run(["git", "apply", "--stat", "-"], input=encode(diff), capture_output=True)
+    """``git apply --stat --summary`` of a diff (what format-patch shows below ``---``)."""
+    run = subprocess.run(["git", "apply", "--stat", "--summary", "-"], input=encode(diff), capture_output=True)
     return run.stdout.decode("utf-8", "replace") if run.returncode == 0 else ""
+
+
+def upstream_line(sha: str, style: str) -> str:
+    return f"commit {sha} upstream." if style == "commit" else f"[ Upstream commit {sha} ]"
+
+
+def _subject_header(subject: str) -> str:
+    return subject if subject.isascii() else Header(subject, "utf-8", maxlinelen=78).encode()
+
+
+def _headers(author: str, date: str, subject: str, text: str) -> str:
+    mime = "" if text.isascii() else ("MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+                                      "Content-Transfer-Encoding: 8bit\n")
+    return (f"From {ZEROS} Mon Sep 17 00:00:00 2001\nFrom: {author}\nDate: {date}\n"
+            f"Subject: {_subject_header(subject)}\n{mime}\n")
+
+
+def _signature() -> str:
+    return f"-- \nbackport {__version__}\n\n"
 
 
 def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str | None,
          upstream_style: str = "commit", number: tuple[int, int] | None = None) -> str:
+    """One patch of the series for one target."""
     meta = result.patch.meta
     count = f" {number[0]}/{number[1]}" if number and number[1] > 1 else ""
     subject = f"[{prefix}{count}] {meta.subject or 'backport'}"
     body = meta.body
     if meta.upstream and meta.upstream not in body:
-        head = f"commit {meta.upstream} upstream." if upstream_style == "commit" else f"[ Upstream commit {meta.upstream} ]"
-        body = head + "\n\n" + body
+        body = upstream_line(meta.upstream, upstream_style) + "\n\n" + body
     body = with_note(body, backport_note(target, signoff or ""), signoff)
-    return (f"From {'0' * 40} Mon Sep 17 00:00:00 2001\n"
-            f"From: {meta.author or 'Unknown <unknown@unknown>'}\n"
-            f"Date: {mail_date(meta.date)}\n"
-            f"Subject: {subject}\n\n"
-            f"{body}\n---\n{diffstat(target.diff)}\n{target.diff}-- \nbackport {__version__}\n\n")
+    author = author_of(meta.author)
+    notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target)]
+    if author.placeholder:
+        notes.append(f"[ backport: the source gives no address for {author.name}: "
+                     f"From: uses the placeholder {author.address}; fix it before sending ]")
+    below = "\n".join(notes) + "\n\n" if notes else ""
+    text = f"{body}\n---\n{below}{diffstat(target.diff)}\n{target.diff}"
+    return _headers(author.header(), mail_date(meta.date), subject, text + meta.author) + text + _signature()
+
+
+@dataclass(frozen=True)
+class SeriesEntry:
+    """One reference patch as seen from one target: written as number ``number`` or left out."""
+
+    result: PortResult
+    target: TargetResult
+    number: int | None  # 1-based position in the series, None when not written
+    file: str | None = None
+
+
+def cover_letter(target_name: str, entries: list[SeriesEntry], *, prefix: str, sender: str | None) -> str:
+    """``0000-cover-letter.patch``: the patches, the target, the verdicts, and every hunk that needs a human."""
+    written = [e for e in entries if e.number is not None]
+    total = len(written)
+    review = [(e, x) for e in entries for x in review_items(e.target)]
+    bases = sorted({e.result.base or "?" for e in entries})
+    title = f"backport of {total} patch{'es' if total != 1 else ''} to {target_name}"
+    subject = f"[{prefix} 0/{total}] " + ("*** NEEDS REVIEW *** " if review else "") + title
+    out = [f"Backport of {total} patch{'es' if total != 1 else ''} from {', '.join(bases)} to {target_name}"
+           f", regenerated on the target's own text by backport {__version__}.", ""]
+    if review:
+        out += [f"*** NEEDS REVIEW: {len(review)} item(s) need a human before this series is sent ***", ""]
+        for e, x in review:
+            out.append(f"  {_label(e, total)} {x}")
+        out.append("")
+    out.append("Verdicts:")
+    for e in entries:
+        counts: dict[str, int] = {}
+        for h in e.target.hunks:
+            counts[h.verdict.value] = counts.get(h.verdict.value, 0) + 1
+        summary = ", ".join(f"{n} {v}" for v, n in counts.items()) or "no hunks"
+        out.append(f"  {_label(e, total)} {e.result.patch.meta.subject or e.result.patch.source}: {summary}")
+    left = [e for e in entries if e.number is None]
+    if left:
+        out += ["", "Not in this series (nothing could be placed, or left out by --no-partial):"]
+        out += [f"  - {e.result.patch.meta.subject or e.result.patch.source}" for e in left]
+    out += ["", *_shortlog(written), "", diffstat("".join(e.target.diff for e in written)).rstrip("\n"), ""]
+    text = "\n".join(out) + "\n"
+    who = sender or (str(author_of(written[0].result.patch.meta.author)) if written else "backport <backport@invalid>")
+    who_header = author_of(who).header()
+    date = email.utils.format_datetime(datetime.now().astimezone())
+    return _headers(who_header, date, subject, text + who) + text + _signature()
+
+
+def _label(e: SeriesEntry, total: int) -> str:
+    return f"[{e.number}/{total}]" if e.number is not None else "[--]"
+
+
+def _shortlog(entries: list[SeriesEntry]) -> list[str]:
+    """``git shortlog``'s grouping: "Author (n):" then the indented subjects."""
+    groups: dict[str, list[str]] = {}
+    for e in entries:
+        groups.setdefault(author_of(e.result.patch.meta.author).name, []).append(e.result.patch.meta.subject)
+    out = []
+    for name, subjects in groups.items():
+        out += [f"{name} ({len(subjects)}):"] + [f"  {s}" for s in subjects] + [""]
+    return out[:-1]
