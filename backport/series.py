@@ -168,6 +168,33 @@ def diffstat(diff: str) -> str:
     return run.stdout.decode("utf-8", "replace") if run.returncode == 0 else ""
 
 
+def combined_diffstat(diffs: list[str]) -> str:
+    """One diffstat for several diffs of the same tree (a file touched twice counts once)."""
+    totals: dict[str, list[int]] = {}
+    for diff in diffs:
+        run = subprocess.run(["git", "apply", "--numstat", "-"], input=encode(diff), capture_output=True)
+        for line in run.stdout.decode("utf-8", "replace").splitlines():
+            add, rem, path = line.split("\t", 2)
+            row = totals.setdefault(path, [0, 0])
+            row[0] += int(add) if add.isdigit() else 0
+            row[1] += int(rem) if rem.isdigit() else 0
+    if not totals:
+        return ""
+    name = max(len(p) for p in totals)
+    most = max(a + r for a, r in totals.values()) or 1
+    digits = len(str(most))
+    scale = min(1.0, max(1, 60 - name - digits) / most)
+    out = []
+    for path, (add, rem) in totals.items():
+        bar = "+" * (round(add * scale) or (1 if add else 0)) + "-" * (round(rem * scale) or (1 if rem else 0))
+        out.append(f" {path:<{name}} | {add + rem:>{digits}} {bar}")
+    adds, rems = sum(a for a, _ in totals.values()), sum(r for _, r in totals.values())
+    files = len(totals)
+    out.append(f" {files} file{'s' if files != 1 else ''} changed, {adds} insertion{'s' if adds != 1 else ''}(+), "
+               f"{rems} deletion{'s' if rems != 1 else ''}(-)")
+    return "\n".join(out) + "\n"
+
+
 def upstream_line(sha: str, style: str) -> str:
     return f"commit {sha} upstream." if style == "commit" else f"[ Upstream commit {sha} ]"
 
@@ -243,7 +270,7 @@ def cover_letter(target_name: str, entries: list[SeriesEntry], *, prefix: str, s
     if left:
         out += ["", "Not in this series (nothing could be placed, or left out by --no-partial):"]
         out += [f"  - {e.result.patch.meta.subject or e.result.patch.source}" for e in left]
-    out += ["", *_shortlog(written), "", diffstat("".join(e.target.diff for e in written)).rstrip("\n"), ""]
+    out += ["", *_shortlog(written), "", combined_diffstat([e.target.diff for e in written]).rstrip("\n"), ""]
     text = "\n".join(out) + "\n"
     who = sender or (str(author_of(written[0].result.patch.meta.author)) if written else "backport <backport@invalid>")
     who_header = author_of(who).header()
