@@ -29,6 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees")
     demo.add_argument("-o", "--output", metavar="OUT", help="output directory (default: a new temporary one)")
     _common(demo)
+    review = sub.add_parser("review", help="walk through the hunks of a run's output directory (OUT/report.json)")
+    review.add_argument("out", metavar="OUT", help="output directory of a run (or its report.json)")
+    review.add_argument("--target", action="append", metavar="TARGET", help="only this target; repeatable")
+    review.add_argument("--attention", action="store_true",
+                        help="only hunks a reviewer must read (not exact/offset/whitespace/already-applied without warnings)")
+    review.add_argument("--no-color", action="store_true", help="plain text")
+    review.add_argument("--no-pager", action="store_true", help="do not page on a terminal")
+    review.add_argument("--layout", choices=("auto", "side", "stacked"), default="auto",
+                        help="reference and regenerated hunks side by side, stacked, or side by side when they fit")
+    review.add_argument("--width", type=int, metavar="N", help="columns (default: the terminal's, 120 when piped)")
     return parser
 
 
@@ -49,6 +59,14 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "review":
+        from .review import run_review
+        try:
+            return run_review(args.out, no_color=args.no_color, pager=not args.no_pager, width=args.width,
+                              targets=args.target, attention=args.attention, layout=args.layout)
+        except BackportError as err:
+            print(f"backport: {err}", file=sys.stderr)
+            return err.exit_code
     stream = sys.stderr if args.json == "-" else sys.stdout
     console = Console(no_color=args.no_color or bool(os.environ.get("NO_COLOR")), highlight=False,
                       stderr=args.json == "-", width=None if stream.isatty() else 160)
@@ -102,7 +120,13 @@ def pick_base(given: str | None, patch, repo) -> str:
 def finish(results: list[PortResult], out: Output, args, console: Console) -> int:
     from .report import render_terminal
     render_terminal(results, console)
+    for s in out.series:
+        if s.get("skipped"):
+            console.print(f"{s['target']}: series not written ({s['skipped']})", highlight=False)
     console.print(f"series written to {out.path}", highlight=False)
+    if getattr(args, "review", False):
+        from .review import run_review
+        run_review(str(out.path), no_color=args.no_color, pager=not args.no_pager)
     if args.command == "demo":
         return EXIT_OK  # the demo's conflicts (5.4, 5.10) are the expected outcome
     return EXIT_OK if all(r.complete for r in results) else EXIT_NEEDS_HUMAN
