@@ -92,10 +92,33 @@ def parse(text: str) -> CFile:
     root = _parser().parse(data).root_node
     lines = tuple(text.split("\n"))
     walk = _Walk(data)
-    walk.visit(root, None)
-    units = _units(lines, walk.boundaries, walk.tokens, walk.comments)
+    walk.visit(root)
+    tokens, comments = _lex(text)
+    units = _units(lines, walk.boundaries, tokens, comments)
     functions = _merge_functions(walk.functions, _functions_by_text(lines))
-    return CFile(lines, units, functions, walk.errors)
+    return CFile(lines, units, functions, _count_errors(root))
+
+
+_TOP = frozenset({"translation_unit", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif",
+                  "preproc_elifdef", "ERROR", "linkage_specification", "declaration_list"})
+
+
+def function_errors(text: str) -> dict[str, int]:
+    """ERROR/MISSING nodes per function, without building units (a cheap re-parse)."""
+    data = text.encode("utf-8", "surrogateescape")
+    stack, found = [_parser().parse(data).root_node], {}
+    while stack:
+        node = stack.pop()
+        if node.type == "function_definition":
+            name = _declarator_name(node.child_by_field_name("declarator"), data)
+            if name and _MACRO_NAME.match(name):
+                head = data[node.start_byte:node.end_byte].split(b"{", 1)[0].decode("utf-8", "replace")
+                name = macro_function_name(name, head)
+            if name:
+                found[name] = max(found.get(name, 0), _count_errors(node))
+        elif node.type in _TOP:
+            stack.extend(node.children)
+    return found
 
 
 def count_errors(text: str) -> int:
@@ -103,49 +126,41 @@ def count_errors(text: str) -> int:
     return parse(text).errors
 
 
+_DESCEND = _CONTAINERS | frozenset({
+    "function_definition", "if_statement", "for_statement", "while_statement", "do_statement",
+    "switch_statement", "else_clause", "declaration", "struct_specifier", "union_specifier",
+    "enum_specifier", "type_definition", "field_declaration", "init_declarator",
+})
+_LEXEME = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.S)
+
+
 class _Walk:
-    """One pass over the syntax tree collecting what units and functions need."""
+    """One pass over the statement-level nodes: unit boundaries and functions.
+
+    Expressions are not descended into: no statement starts inside one.
+    """
 
     def __init__(self, data: bytes):
         self.data = data
         self.boundaries: set[int] = set()
-        self.tokens: list[tuple[int, str]] = []  # (line, token)
-        self.comments: list[tuple[int, str]] = []
         self.functions: list[Function] = []
-        self.errors = 0
 
-    def visit(self, node, parent) -> None:
-        stack = [(node, parent, None)]
+    def visit(self, root) -> None:
+        stack = [(root, None, None)]
         while stack:
             node, parent, field = stack.pop()
             self._mark(node, parent, field)
-            if node.type in _ATOMS or node.child_count == 0:
-                self._leaf(node)
-                continue
-            kids = [(c, node, node.field_name_for_child(i)) for i, c in enumerate(node.children)]
-            stack.extend(reversed(kids))
+            if node.type in _DESCEND or parent is None:
+                stack.extend((c, node, node.field_name_for_child(i)) for i, c in enumerate(node.children)
+                             if c.is_named or c.type == "}")
 
     def _mark(self, node, parent, field) -> None:
-        if node.is_error or node.is_missing:
-            self.errors += 1
         if parent is not None and node.is_named and (parent.type in _CONTAINERS or field in _BODIES):
             self.boundaries.add(node.start_point[0] + 1)
         if node.type == "compound_statement" and node.child_count:
             self.boundaries.add(node.children[-1].start_point[0] + 1)
         if node.type == "function_definition":
             self.functions.append(self._function(node))
-
-    def _leaf(self, node) -> None:
-        if node.is_missing or node.start_byte == node.end_byte:
-            return
-        text = self.data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
-        line = node.start_point[0] + 1
-        if node.type == "comment":
-            self.comments.append((line, comment_words(text)))
-        elif node.type in _ATOMS:
-            self.tokens.append((line, text))
-        else:
-            self.tokens.extend((line, t) for t in tokenize(text))
 
     def _function(self, node) -> Function:
         errors = _count_errors(node)
@@ -154,6 +169,31 @@ class _Walk:
             head = self.data[node.start_byte:node.end_byte].split(b"{", 1)[0].decode("utf-8", "replace")
             name = macro_function_name(name, head)
         return Function(name or "", node.start_point[0] + 1, node.end_point[0] + 1, errors)
+
+
+def _lex(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(line, token) for the code and (line, words) for the comments of a C text."""
+    tokens: list[tuple[int, str]] = []
+    comments: list[tuple[int, str]] = []
+    line, pos = 1, 0
+    for m in _LEXEME.finditer(text):
+        line = _code_tokens(text[pos:m.start()], line, tokens)
+        lexeme = m.group(0)
+        if lexeme[0] in "\"'":
+            tokens.append((line, lexeme))
+        else:
+            comments.append((line, comment_words(lexeme)))
+        line += lexeme.count("\n")
+        pos = m.end()
+    _code_tokens(text[pos:], line, tokens)
+    return tokens, comments
+
+
+def _code_tokens(chunk: str, line: int, out: list[tuple[int, str]]) -> int:
+    pieces = chunk.split("\n")
+    for k, piece in enumerate(pieces):
+        out.extend((line + k, t) for t in _TOKEN.findall(piece))
+    return line + len(pieces) - 1
 
 
 def _count_errors(node) -> int:

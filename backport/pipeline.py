@@ -107,10 +107,13 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
 
 
 def _history(work, base: Tree, target: Tree) -> tuple[str, ...]:
+    """Commits behind the drift, for the hunks that did not apply as they are."""
     if not (isinstance(base, GitTree) and isinstance(target, GitTree)):
         return ()
-    changes = [(w.path, w.scope.function, w.scope.target_path) for w in work if w.scope is not None]
-    return function_history(base, target, changes)
+    steady = (Verdict.EXACT, Verdict.OFFSET, Verdict.WHITESPACE)
+    changes = [(w.path, w.scope.function, w.scope.target_path) for w in work
+               if w.scope is not None and w.verdict not in steady]
+    return function_history(base, target, changes) if changes else ()
 
 
 def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:
