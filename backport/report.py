@@ -1,5 +1,75 @@
 """The report stage: one PortResult rendered for a terminal (rich), as
-Markdown, and as JSON (schema below, versioned by ``"schema"``)."""
+Markdown, and as JSON.
+
+JSON schema 1 (``OUT/report.json``, ``--json FILE|-``)
+-------------------------------------------------------
+
+Versioning: ``"schema"`` is an integer.  Within one version fields are only
+ever added, never renamed, removed or given another meaning; readers must
+ignore fields they do not know.  Any other change bumps the number, and
+``load_json`` refuses a number it does not know.  Line numbers are 1-based;
+texts are unified-diff text, newline-terminated; null means "not known" or
+"not placed".  ::
+
+    {
+      "schema": 1,
+      "tool": "backport 0.1.0",                  # the version that wrote it
+      "patches": [                               # one per reference patch (mbox message), input order
+        {
+          "source": "fix.patch",                 # file name as given, or "<stdin>"
+          "subject": "mm: ...",                  # without [PATCH] and Re:
+          "author": "Name <mail>",               # as the source gave it (maybe a name only)
+          "date": "...",                         # as the source gave it
+          "upstream": "sha" | null,              # upstream commit named by the body
+          "message_id": "..." | null,
+          "body": "...",                         # commit message body, trailers included
+          "base": "v4.9.117",                    # the base as given or derived
+          "base_commit": "sha" | null,
+          "repairs": [{"path", "hunk", "restored", "reindented", "moved_by"}],
+          "reference_diff": "diff --git ...",    # the reference patch after repair against the base
+          "complete": true,                      # every target complete
+          "targets": [                           # command-line order
+            {
+              "target": "v4.14",                 # as given
+              "commit": "sha" | null,            # for a git ref
+              "verdict": "renamed",              # the worst hunk verdict
+              "complete": true,                  # no hunk needs a human and every check passed
+              "patch_file": "OUT/v4.14/0001-...patch" | null,   # null: not written
+              "checks": [{"name", "ok", "detail"}],            # git apply --check, re-parse, ...
+              "history": ["..."],                # commits that touched the functions
+              "diff": "diff --git ...",          # the regenerated patch, "" when nothing placed
+              "hunks": [                         # reference order
+                {
+                  "path": "mm/vmscan.c",         # base path
+                  "index": 1,                    # 1-based within the file in the reference patch
+                  "verdict": "exact|offset|whitespace|drifted|renamed|relocated|already-applied|conflict|missing",
+                  "clean": true,                 # the tool claims the regenerated hunk is right
+                  "needs_human": false,          # conflict or missing
+                  "reason": "...",               # one line
+                  "base": {"path", "function", "start", "end"} | null,
+                  "target": {"path", "function", "start", "end"} | null,
+                  "renames": [{"old", "new", "evidence": ["base:line `stmt` -> target:line `stmt`"]}],
+                  "warnings": ["..."],
+                  "reference": "@@ ...",         # the reference hunk (after repair)
+                  "regenerated": "@@ ..." | null, # the hunk written for the target
+                  "target_text": "..." | null    # target lines shown beside a conflict / drifted removal
+                }
+              ]
+            }
+          ]
+        }
+      ],
+      "series": [                                # one per target: what OUT/<dir>/ holds
+        {
+          "target": "v4.14",
+          "dir": "v4.14",                        # directory name under OUT
+          "files": ["0001-...patch"],            # the mails, in order
+          "cover_letter": "0000-cover-letter.patch" | null,   # when more than one mail
+          "skipped": "--no-partial: ..." | null  # why no series was written
+        }
+      ]
+    }
+"""
 from __future__ import annotations
 
 import json
