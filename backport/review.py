@@ -8,13 +8,14 @@ a hunk that could not be placed, renames with the aligned statements that
 taught them, warnings, and the *change to the change*: how the regenerated
 hunk differs from the reference one.
 
-That last part uses ``interdiff`` (patchutils) when it can: both hunks are
-put at the same line numbers and ``interdiff`` is asked for the difference;
-it answers only when the two hunks share their context (an ``offset`` hunk:
-"the same change").  Hunks regenerated on other context make it fail or take
-"evasive action", so then the two hunk texts are compared line by line
-(difflib), the way ``git range-diff`` shows a diff of diffs: the outer column
-says what the port changed, the inner one what the patch does.
+That last part: hunks equal but for their line numbers are "the same
+change".  Hunks that change the same lines (same context and removed lines)
+are compared by ``interdiff`` (patchutils), both put at the same line
+numbers.  Hunks regenerated on other context make ``interdiff`` fail or take
+"evasive action" (it needs both patches against one tree), so then the two
+hunk texts are compared line by line (difflib), the way ``git range-diff``
+shows a diff of diffs: the outer column says what the port changed, the
+inner one what the patch does.
 
 On a terminal the review is paged with ``less -R`` (``$PAGER`` when set;
 ``LESS=FRX`` unless ``LESS`` is set) at the terminal's width; piped, it is
@@ -75,14 +76,28 @@ def load(path: str) -> tuple[list[PortResult], list[dict]]:
 
 
 def change_diff(h: HunkResult) -> tuple[str, str]:
-    """(tool, text): how the regenerated hunk differs from the reference hunk; "" when the same change."""
+    """(tool, text): how the regenerated hunk differs from the reference hunk.
+
+    ("same", "") when only the line numbers differ; interdiff when both hunks
+    change the same lines (it needs that, and it costs a process); else a
+    diff of the two hunk texts.  ("", "") when nothing was regenerated.
+    """
     if not h.regenerated or not h.reference:
         return "", ""
-    if shutil.which("interdiff"):
+    ref, new = _body(h.reference), _body(h.regenerated)
+    if ref == new:
+        return "same", ""
+    old_side = lambda lines: [ln for ln in lines[1:] if not ln.startswith("+")]
+    if old_side(ref) == old_side(new) and shutil.which("interdiff"):
         out = _interdiff(h)
         if out is not None:
             return "interdiff", out
     return "difflib", _diff_of_diffs(h.reference, h.regenerated)
+
+
+def _body(hunk: str) -> list[str]:
+    """The hunk's lines, its @@ line numbers left out (the section heading kept)."""
+    return [re.sub(r"^@@ -\S+ \+\S+ @@", "@@", ln) for ln in hunk.rstrip("\n").split("\n")]
 
 
 def _rehead(hunk: str, start: int) -> str:
@@ -113,8 +128,7 @@ def _interdiff(h: HunkResult) -> str | None:
 
 def _diff_of_diffs(reference: str, regenerated: str) -> str:
     """A range-diff-like comparison of two hunk texts, line numbers left out."""
-    body = lambda hunk: [re.sub(r"^@@ -\S+ \+\S+ @@", "@@", ln) for ln in hunk.rstrip("\n").split("\n")]
-    lines = list(difflib.unified_diff(body(reference), body(regenerated), "reference", "regenerated",
+    lines = list(difflib.unified_diff(_body(reference), _body(regenerated), "reference", "regenerated",
                                       lineterm="", n=2))
     return "\n".join(lines) + "\n" if lines else ""
 
@@ -223,8 +237,7 @@ def render_hunk(result: PortResult, t: TargetResult, h: HunkResult, console: Con
             console.print(Text(f"change to the change (reference -> regenerated, {tool}):", style="dim"))
             console.print(diff_of_diffs_text(diff), overflow="fold")
         else:
-            console.print(Text(f"change to the change ({tool}): none, the same change at other line numbers",
-                               style="dim"))
+            console.print(Text("change to the change: none, the same change at other line numbers", style="dim"))
     console.print()
 
 
