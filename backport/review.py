@@ -327,7 +327,7 @@ def page(text: str) -> None:
     """Show ``text`` through ``$PAGER`` or ``less -R`` (LESS=FRX unless set), as git does."""
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
-    command = os.environ.get("PAGER") or "less -R"
+    command = os.environ.get("PAGER") or ("less -R" if shutil.which("less") else "")
     if command.strip() in ("", "cat"):
         sys.stdout.write(text)
         return

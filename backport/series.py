@@ -44,6 +44,7 @@ from .tree import encode
 
 _WEB_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{2}:\d{2}:\d{2}) (\w+)$")
 ZEROS = "0" * 40
+_PATCHBREAK = re.compile(r"^(?:---(?:\s|$)|diff -|Index: )")  # where git mailinfo starts the patch
 PLACEHOLDER_DOMAIN = "unknown.invalid"  # RFC 2606: never resolves, never delivers
 UPSTREAM_STYLES = ("commit", "bracket")
 
@@ -226,6 +227,10 @@ def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str 
     body = with_note(body, backport_note(target, signoff or ""), signoff)
     author = author_of(meta.author)
     notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target)]
+    cut = next((ln for ln in body.split("\n") if _PATCHBREAK.match(ln)), None)
+    if cut is not None:
+        notes.append(f"[ backport: NEEDS REVIEW: git am ends the commit message at the body line `{cut.strip()}`; "
+                     "edit the body ]")
     if author.placeholder:
         notes.append(f"[ backport: the source gives no address for {author.name}: "
                      f"From: uses the placeholder {author.address}; fix it before sending ]")

@@ -63,6 +63,7 @@ def test_piped_is_plain_and_120_columns(out):
     assert "change to the change" in run.stdout
 
 
+@pytest.mark.skipif(not shutil.which("less"), reason="less is not installed")
 def test_terminal_pages_with_less_in_colour(out):
     child = spawn([str(out)])
     child.expect("mm: disable preemption before swapcache_free")

@@ -235,3 +235,13 @@ def test_conflict_placed_hunk_is_marked_included():
     r = _result(verdict=Verdict.CONFLICT)
     below = mail(r, r.targets[0], prefix="PATCH", signoff=None).split("\n---\n", 1)[1]
     assert below.startswith("[ backport: NEEDS REVIEW: x.c hunk #1: conflict, included, check it: why ]\n")
+
+
+def test_body_line_that_git_am_would_cut_at_is_flagged():
+    r = _result()
+    meta = PatchMeta(author=r.patch.meta.author, date=r.patch.meta.date, subject="x: y",
+                     body="Before.\n---\nAfter, lost by git am.\n")
+    patch = Patch(meta=meta, files=())
+    r = PortResult(patch, "v6.6", None, (), patch, r.targets)
+    text = mail(r, r.targets[0], prefix="PATCH", signoff=None)
+    assert "[ backport: NEEDS REVIEW: git am ends the commit message at the body line `---`; edit the body ]" in text
