@@ -235,6 +235,8 @@ def _target_details(t: TargetResult, console: Console) -> None:
                 console.print(f"    evidence: {e}", highlight=False, markup=False)
         for w in h.warnings:
             console.print(f"{t.target} {h.path}#{h.index}: [yellow]warning[/]: {w}", highlight=False)
+    for line in t.history:
+        console.print(f"{t.target}: history: {line}", highlight=False, markup=False)
 
 
 # ---------------------------------------------------------------------------
@@ -261,6 +263,9 @@ def render_markdown(results: list[PortResult]) -> str:
 def _markdown_target(t: TargetResult) -> list[str]:
     out = [f"### {t.target}", ""]
     out += [f"- {c.name}: {'ok' if c.ok else 'FAILED'} ({c.detail})" for c in t.checks]
+    if t.history:
+        out += ["", "History (commits that changed the touched functions):", ""]
+        out += [f"- {line}" for line in t.history]
     for h in t.hunks:
         out += ["", f"#### {h.path}#{h.index}: {h.verdict.value}", "", h.reason, ""]
         out += [f"- renamed `{n.old}` -> `{n.new}`: " + "; ".join(n.evidence) for n in h.renames]
