@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees")
     demo.add_argument("-o", "--output", metavar="OUT", help="output directory (default: a new temporary one)")
     _common(demo)
+    batch = sub.add_parser("batch", help="many ports in one process (JSON-lines jobs file)")
+    batch.add_argument("jobs", help='JSON lines: {"id", "patch", "repo", "base", "to": [...]} per line')
+    batch.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    batch.add_argument("--force", action="store_true", help="replace an existing output directory")
     review = sub.add_parser("review", help="walk through the hunks of a run's output directory (OUT/report.json)")
     review.add_argument("out", metavar="OUT", help="output directory of a run (or its report.json)")
     review.add_argument("--target", action="append", metavar="TARGET", help="only this target; repeatable")
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         except BackportError as err:
             print(f"backport: {err}", file=sys.stderr)
             return err.exit_code
+    if args.command == "batch":
+        return _batch(args)
     stream = sys.stderr if args.json == "-" else sys.stdout
     console = Console(no_color=args.no_color or bool(os.environ.get("NO_COLOR")), highlight=False,
                       stderr=args.json == "-", width=None if stream.isatty() else 160)
@@ -83,6 +89,20 @@ def main(argv: list[str] | None = None) -> int:
         print("backport: interrupted; nothing written", file=sys.stderr)
         return 130
     return finish(results, out, args, console)
+
+
+def _batch(args) -> int:
+    from .batch import run_batch
+    try:
+        summary, out = run_batch(args)
+    except BackportError as err:
+        print(f"backport: {err}", file=sys.stderr)
+        return err.exit_code
+    counts = {s: sum(1 for j in summary if j["status"] == s) for s in ("complete", "needs-human", "error")}
+    total = sum(j["seconds"] for j in summary)
+    print(f"{len(summary)} jobs: {counts['complete']} complete, {counts['needs-human']} need a human, "
+          f"{counts['error']} errors; {total:.1f} s in ports; written to {out.path}")
+    return EXIT_OK if counts["complete"] == len(summary) else (EXIT_ERROR if counts["error"] else EXIT_NEEDS_HUMAN)
 
 
 def run_port(args) -> tuple[list[PortResult], Output]:

@@ -36,6 +36,14 @@ class Output:
         if self.path.exists() and not force:
             raise OutputError("output directory exists; use --force to replace it", source=str(self.path))
 
+    def nested(self, name: str) -> "Output":
+        """A writer for ``OUT/<name>/`` inside this output's staging directory (batch mode)."""
+        sub = Output.__new__(Output)
+        sub.path, sub.force, sub.files, sub.series = self.path / name, True, {}, []
+        sub.stage = self.stage / name
+        sub.stage.mkdir(parents=True, exist_ok=True)
+        return sub
+
     @contextmanager
     def staging(self):
         """A staging directory; renamed to the output path when the block succeeds."""

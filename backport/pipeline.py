@@ -391,14 +391,23 @@ def _escalate(work) -> None:
 
 
 def _lookup(names: set[str], todo, base: Sources, tsrc: Sources) -> tuple[set[str], set[str]]:
-    """(names the base has and the target lacks, names neither has)."""
-    known = {tok for w in todo for tok in identifiers("\n".join(w.scope.target_file.lines))}
-    near = tuple(sorted({w.scope.target_path.rsplit("/", 1)[0] for w in todo} | {"include"}))
-    missing = verify.missing_symbols(names, tsrc.tree, near, known)
-    base_known = {tok for w in todo for tok in identifiers("\n".join(w.scope.base_file.lines))}
-    base_near = tuple(sorted({w.scope.base_path.rsplit("/", 1)[0] for w in todo} | {"include"}))
-    new = verify.missing_symbols(missing, base.tree, base_near, base_known, whole_tree=False)
-    return missing - new, new
+    """(names the base has and the target lacks, names neither has).
+
+    Cheap lookups first: the files already read, then ``git grep`` near them
+    (their directories and include/).  Only a name the base has nearby and
+    the target has not is searched for in the whole target tree.
+    """
+    def near(paths):
+        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
+
+    t_known = {tok for w in todo for tok in identifiers("\n".join(w.scope.target_file.lines))}
+    b_known = {tok for w in todo for tok in identifiers("\n".join(w.scope.base_file.lines))}
+    t_near = near(w.scope.target_path for w in todo)
+    not_near = verify.missing_symbols(names, tsrc.tree, t_near, t_known, whole_tree=False)
+    new = verify.missing_symbols(not_near, base.tree, near(w.scope.base_path for w in todo), b_known,
+                                 whole_tree=False)
+    lacking = verify.missing_symbols(not_near - new, tsrc.tree, (), set())
+    return lacking, new
 
 
 def _added(w: _Hunkwork) -> list[str]:

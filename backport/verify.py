@@ -100,7 +100,8 @@ def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known:
     ``near`` (the file's directory, include/), then in the whole tree.
     """
     unknown = {n for n in names if n not in known}
-    for paths in (near, ("*.c", "*.h", "*.S")) if whole_tree else (near,):
+    passes = ([near] if near else []) + ([("*.c", "*.h", "*.S")] if whole_tree else [])
+    for paths in passes:
         if not unknown:
             break
         unknown -= _found(sorted(unknown), target, paths)

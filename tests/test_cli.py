@@ -84,3 +84,18 @@ def test_path_not_in_base_is_one_line_error(small_repo, tmp_path):
                   "-o", str(tmp_path / "o"))
     assert run.returncode == 2 and "mm/swap_state.c does not exist in base" in run.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_batch_runs_many_jobs_in_one_process(small_repo, tmp_path):
+    import json
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(
+        json.dumps({"id": "seed-4.14", "patch": str(SEED), "repo": str(small_repo), "to": ["v4.14"]}) + "\n"
+        + json.dumps({"id": "bad", "patch": str(tmp_path / "none.patch"), "to": ["v4.14"]}) + "\n")
+    out = tmp_path / "out"
+    rc = main(["batch", str(jobs), "-o", str(out)])
+    summary = json.loads((out / "batch.json").read_text())["jobs"]
+    assert [j["status"] for j in summary] == ["complete", "error"]
+    assert "none.patch" in summary[1]["error"]
+    assert list((out / "seed-4.14" / "v4.14").glob("0001-*.patch"))
+    assert rc == 2

@@ -1,0 +1,94 @@
+"""``backport batch JOBS -o OUT``: many ports in one process.
+
+JOBS is a JSON-lines file, one job a line::
+
+    {"id": "sctp-6.1", "patch": "fix.patch", "repo": "~/linux", "base": "v6.12.113", "to": ["v6.1.190"]}
+
+Repositories are opened once and shared by every job (one ``git cat-file``
+process, cached reads and lookups), so the start-up cost is paid once.  Each
+job's series and reports go to ``OUT/<id>/``; ``OUT/batch.json`` sums up
+(status, seconds, error).  A job that fails with an input error is recorded
+and the batch goes on.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from argparse import Namespace
+
+from .errors import BackportError, PatchError
+from .ingest import read_patches
+from .output import Output
+from .pipeline import port
+from .tree import Repository, open_tree
+
+
+def read_jobs(path: str) -> list[dict]:
+    jobs = []
+    try:
+        lines = open(path, encoding="utf-8").read().splitlines()
+    except OSError as err:
+        raise PatchError(f"cannot read jobs: {err.strerror}", source=path) from None
+    for no, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            job = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise PatchError(f"not a JSON job: {err.msg}", source=path, line=no) from None
+        if not isinstance(job, dict) or "patch" not in job or "to" not in job:
+            raise PatchError("a job needs at least \"patch\" and \"to\"", source=path, line=no)
+        job.setdefault("id", f"{len(jobs) + 1:04d}")
+        jobs.append(job)
+    return jobs
+
+
+def run_batch(args) -> tuple[list[dict], Output]:
+    from .cli import pick_base
+    jobs = read_jobs(args.jobs)
+    repos: dict[str, Repository] = {}
+    out = Output(args.output, force=args.force)
+    summary = []
+    with out.staging() as scratch:
+        for job in jobs:
+            summary.append(_one(job, repos, out, scratch, args, pick_base))
+        (out.stage / "batch.json").write_text(json.dumps({"schema": 1, "jobs": summary}, indent=2) + "\n")
+    return summary, out
+
+
+def _one(job: dict, repos: dict, out: Output, scratch: str, args, pick_base) -> dict:
+    started = time.perf_counter()
+    record = {"id": str(job["id"]), "status": "complete", "error": None}
+    try:
+        repo = _repo(job.get("repo"), repos)
+        targets = [open_tree(t, repo) for t in _list(job["to"])]
+        results = []
+        for patch in read_patches(os.path.expanduser(job["patch"])):
+            spec = pick_base(job.get("base"), patch, repo)
+            results.append(port(patch, open_tree(spec, repo), targets, scratch=scratch, base_name=spec))
+        opts = Namespace(json=None, report=None, signoff=False, subject_prefix=None,
+                         upstream_style=getattr(args, "upstream_style", None), no_partial=False)
+        out.nested(_safe(record["id"])).write_results(results, opts)
+        record["status"] = "complete" if all(r.complete for r in results) else "needs-human"
+    except BackportError as err:
+        record["status"], record["error"] = "error", str(err)
+    record["seconds"] = round(time.perf_counter() - started, 4)
+    return record
+
+
+def _repo(path: str | None, repos: dict) -> Repository | None:
+    if not path:
+        return None
+    path = os.path.expanduser(path)
+    if path not in repos:
+        repos[path] = Repository(path)
+    return repos[path]
+
+
+def _list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name).lstrip(".") or "job"
