@@ -91,7 +91,7 @@ def test_batch_runs_many_jobs_in_one_process(small_repo, tmp_path):
     jobs = tmp_path / "jobs.jsonl"
     jobs.write_text(
         json.dumps({"id": "seed-4.14", "patch": str(SEED), "repo": str(small_repo), "to": ["v4.14"]}) + "\n"
-        + json.dumps({"id": "bad", "patch": str(tmp_path / "none.patch"), "to": ["v4.14"]}) + "\n")
+        + json.dumps({"id": "bad", "patch": str(tmp_path / "none.patch"), "repo": str(small_repo), "to": ["v4.14"]}) + "\n")
     out = tmp_path / "out"
     rc = main(["batch", str(jobs), "-o", str(out)])
     summary = json.loads((out / "batch.json").read_text())["jobs"]
