@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
 import os
 import sys
 
@@ -114,13 +115,25 @@ def run_port(args) -> tuple[list[PortResult], Output]:
     targets = [open_tree(t, repo) for t in args.to]
     out = Output(args.output, force=args.force)
     results = []
-    with out.staging() as scratch:
+    with out.staging() as scratch, progress_bar(len(patches) * len(targets)) as step:
         for patch in patches:
             base_spec = pick_base(args.base, patch, repo)
             base = open_tree(base_spec, repo)
-            results.append(port(patch, base, targets, scratch=scratch, base_name=base_spec))
+            results.append(port(patch, base, targets, scratch=scratch, base_name=base_spec, progress=step))
         out.write_results(results, args)
     return results, out
+
+
+@contextmanager
+def progress_bar(total: int):
+    """A progress bar on a terminal for runs of several ports; nothing when piped."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("porting", total=total)
+        yield lambda target: bar.update(task, advance=1, description=f"ported to {target}")
 
 
 def pick_base(given: str | None, patch, repo) -> str:

@@ -54,11 +54,16 @@ def _is_c(path: str) -> bool:
 
 
 def port(patch: Patch, base: Tree, targets: list[Tree], *, scratch: str | None = None,
-         base_name: str | None = None) -> PortResult:
+         base_name: str | None = None, progress=None) -> PortResult:
+    """Port one patch to every target; ``progress(target)`` is called after each."""
     repaired, repairs = repair_patch(patch, base)
     base_sources = Sources(base)
-    results = tuple(port_to(repaired, base_sources, target, repairs, scratch) for target in targets)
-    return PortResult(patch, base_name or base.name, base.commit, repairs, repaired, results)
+    results = []
+    for target in targets:
+        results.append(port_to(repaired, base_sources, target, repairs, scratch))
+        if progress:
+            progress(target)
+    return PortResult(patch, base_name or base.name, base.commit, repairs, repaired, tuple(results))
 
 
 # ---------------------------------------------------------------------------

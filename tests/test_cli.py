@@ -99,3 +99,9 @@ def test_batch_runs_many_jobs_in_one_process(small_repo, tmp_path):
     assert "none.patch" in summary[1]["error"]
     assert list((out / "seed-4.14" / "v4.14").glob("0001-*.patch"))
     assert rc == 2
+
+
+def test_progress_bar_only_on_a_terminal():
+    from backport.cli import progress_bar
+    with progress_bar(10) as step:  # pytest captures stderr: not a terminal
+        assert step is None
