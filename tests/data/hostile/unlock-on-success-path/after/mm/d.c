@@ -1,0 +1,13 @@
+int f(struct s *p)
+{
+	int err;
+
+	mutex_lock(&p->lock);
+	err = work(p);
+	if (err) {
+		mutex_unlock(&p->lock);
+		return err;
+	}
+	mutex_unlock(&p->lock);
+	return 0;
+}
