@@ -385,12 +385,12 @@ PURE_RENAME = "diff --git a/mm/a.c b/mm/c.c\nsimilarity index 100%\nrename from 
 PURE_COPY = PURE_RENAME.replace("rename", "copy")
 
 FILE_KINDS = [
-    # name, patch, the verdict of the whole-file hunk
-    ("new-file", NEW_FILE, [("mm/new.c#1", "conflict")]),
-    ("new-file-and-edit", NEW_FILE + PATCH, [("mm/new.c#1", "conflict"), ("mm/a.c#1", "offset")]),
-    ("deleted-file", DELETED_FILE, [("mm/gone.c#1", "conflict")]),
-    ("renamed-and-edited", RENAMED_EDITED, [("mm/a.c#1", "conflict")]),
-    ("copied-and-edited", RENAMED_EDITED.replace("rename", "copy"), [("mm/a.c#1", "conflict")]),
+    # name, patch, (path, verdict) pairs the report must hold (the whole-file change is a conflict)
+    ("new-file", NEW_FILE, [("mm/new.c", "conflict")]),
+    ("new-file-and-edit", NEW_FILE + PATCH, [("mm/new.c", "conflict"), ("mm/a.c", "offset")]),
+    ("deleted-file", DELETED_FILE, [("mm/gone.c", "conflict")]),
+    ("renamed-and-edited", RENAMED_EDITED, [("mm/a.c", "conflict")]),
+    ("copied-and-edited", RENAMED_EDITED.replace("rename", "copy"), [("mm/a.c", "conflict")]),
 ]
 
 
@@ -400,7 +400,8 @@ def test_whole_file_changes_are_conflicts(tmp_path, trees, name, patch, expect):
     (base / "mm/gone.c").write_text("int x;\nint y;\n")
     run, out = port(tmp_path, patch, base, target)
     report = assert_verdict_run(run, out, code=1)
-    assert verdicts(report) == expect
+    got = {(key.rsplit("#", 1)[0], v) for key, v in verdicts(report)}
+    assert set(expect) <= got, verdicts(report)
 
 
 DROPPED = "pipeline.port_to builds its work list from fp.hunks only, so a FilePatch without hunks " \
@@ -897,6 +898,71 @@ def test_target_named_like_an_output_file(tmp_path, trees, name):
 
 
 # ---------------------------------------------------------------------------
+# batch: hostile jobs files
+
+
+def _batch(tmp_path: Path, jobs: list, name="jobs.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join((j if isinstance(j, str) else json.dumps(j)) + "\n" for j in jobs))
+    out = tmp_path / "bout"
+    return run_cli("batch", path, "-o", out), out
+
+
+@pytest.mark.parametrize("job, words", [
+    ("{not json", "not a JSON job"),
+    ('["a", "list"]', "a job needs"),
+    ({"id": "a", "to": ["x"]}, "a job needs"),
+])
+def test_bad_jobs_file_is_one_line_error(tmp_path, job, words):
+    run, out = _batch(tmp_path, [job])
+    assert_one_line_error(run, out, words, line=1, source=str(tmp_path / "jobs.jsonl"))
+
+
+@pytest.mark.xfail(strict=True, reason="batch.read_jobs checks that 'patch' and 'to' are present, not their types: "
+                   "a number for 'to' (list(5)) or 'patch' (os.path.expanduser(7)) is a TypeError traceback that "
+                   "loses the whole batch")
+@pytest.mark.parametrize("field, value", [("to", 5), ("patch", 7), ("base", ["x"])])
+def test_job_fields_of_the_wrong_type(tmp_path, trees, field, value):
+    base, target = trees
+    (tmp_path / "fix.patch").write_text(PATCH)
+    job = {"id": "a", "patch": str(tmp_path / "fix.patch"), "base": str(base), "to": [str(target)], field: value}
+    run, out = _batch(tmp_path, [job])
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode == 2 or json.loads((out / "batch.json").read_text())["jobs"][0]["status"] == "error"
+
+
+@pytest.mark.xfail(strict=True, reason="batch._one catches BackportError only: one job that crashes inside the "
+                   "pipeline (here the end-of-file newline StopIteration) is a traceback that loses every other "
+                   "job's output; record it as that job's error and go on")
+def test_one_crashing_job_does_not_lose_the_batch(tmp_path, trees):
+    base, target = trees
+    (tmp_path / "fix.patch").write_text(PATCH)
+    noeol = write_tree(tmp_path / "noeol", {"Documentation/swap.rst": NOEOL_BASE})
+    (tmp_path / "eol.patch").write_text(_noeol_patch(False, True))
+    run, out = _batch(tmp_path, [
+        {"id": "good", "patch": str(tmp_path / "fix.patch"), "base": str(base), "to": [str(target)]},
+        {"id": "crash", "patch": str(tmp_path / "eol.patch"), "base": str(noeol), "to": [str(noeol)]},
+    ])
+    assert "Traceback" not in run.stderr, run.stderr
+    assert (out / "good" / "report.json").is_file()
+
+
+@pytest.mark.xfail(strict=True, reason="batch._safe maps job ids to folder names without keeping them apart: ids "
+                   "'x/y' and 'x_y' share OUT/x_y (the second job's reports replace the first's, their series "
+                   "mix), and an id 'batch.json' collides with the summary (IsADirectoryError traceback)")
+@pytest.mark.parametrize("ids", [("x/y", "x_y"), ("batch.json",)], ids=["same-folder", "summary-name"])
+def test_job_ids_get_their_own_folders(tmp_path, trees, ids):
+    base, target = trees
+    (tmp_path / "fix.patch").write_text(PATCH)
+    run, out = _batch(tmp_path, [{"id": i, "patch": str(tmp_path / "fix.patch"), "base": str(base),
+                                  "to": [str(target)]} for i in ids])
+    assert "Traceback" not in run.stderr, run.stderr
+    summary = json.loads((out / "batch.json").read_text())
+    assert [j["status"] for j in summary["jobs"]] == ["complete"] * len(ids)
+    assert len(list(out.glob("*/report.json"))) == len(ids)
+
+
+# ---------------------------------------------------------------------------
 # 3. the user's checkout is never touched
 
 
@@ -927,6 +993,9 @@ def _read_only_runs(tmp_path: Path, repo: Path):
     bad = tmp_path / "bad.patch"
     bad.write_text(PATCH.replace("y = y * 2;", "y = y * 3;"))
     o = lambda n: ["-o", tmp_path / n, "--no-color"]  # noqa: E731
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text("".join(json.dumps({"id": f"j{i}", "patch": str(patch), "repo": str(repo), "base": "v1.0",
+                                        "to": to}) + "\n" for i, to in enumerate((["v2.0"], ["topic", "v2.0"]))))
     return [
         ("port refs", ["port", patch, "--repo", repo, "--base", "v1.0", "--to", "v2.0", "--to", "topic", *o("o1")], 0),
         ("port to the checkout itself", ["port", patch, "--repo", repo, "--base", "v1.0", "--to", repo, *o("o2")],
@@ -938,6 +1007,7 @@ def _read_only_runs(tmp_path: Path, repo: Path):
         ("base mismatch", ["port", bad, "--repo", repo, "--base", "v1.0", "--to", "v2.0", *o("o5")], 2),
         ("no base", ["port", patch, "--repo", repo, "--to", "v2.0", *o("o6")], 2),
         ("ref like an option", ["port", patch, "--repo", repo, "--base", "v1.0", "--to=--output=x", *o("o7")], 2),
+        ("batch", ["batch", jobs, "-o", tmp_path / "o8"], 0),
     ]
 
 
