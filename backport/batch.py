@@ -19,7 +19,7 @@ from argparse import Namespace
 
 from .errors import BackportError, PatchError
 from .ingest import read_patches
-from .output import Output
+from .output import Output, unique_dirnames
 from .pipeline import port
 from .tree import Repository, open_tree
 
@@ -39,9 +39,25 @@ def read_jobs(path: str) -> list[dict]:
             raise PatchError(f"not a JSON job: {err.msg}", source=path, line=no) from None
         if not isinstance(job, dict) or "patch" not in job or "to" not in job:
             raise PatchError("a job needs at least \"patch\" and \"to\"", source=path, line=no)
+        problem = _bad_field(job)
+        if problem:
+            raise PatchError(problem, source=path, line=no)
         job.setdefault("id", f"{len(jobs) + 1:04d}")
         jobs.append(job)
     return jobs
+
+
+def _bad_field(job: dict) -> str | None:
+    """What is wrong with a job's fields, if anything."""
+    for key in ("patch", "repo", "base"):
+        if job.get(key) is not None and not isinstance(job[key], str):
+            return f"\"{key}\" must be a string"
+    if not isinstance(job.get("id", ""), (str, int)):
+        return "\"id\" must be a string"
+    to = job["to"]
+    if not (isinstance(to, str) or (isinstance(to, list) and to and all(isinstance(t, str) for t in to))):
+        return "\"to\" must be a string or a list of strings"
+    return None
 
 
 def run_batch(args) -> tuple[list[dict], Output]:
@@ -50,16 +66,17 @@ def run_batch(args) -> tuple[list[dict], Output]:
     repos: dict[str, Repository] = {}
     out = Output(args.output, force=args.force)
     summary = []
+    folders = unique_dirnames([str(j["id"]) for j in jobs])
     with out.staging() as scratch:
         for job in jobs:
-            summary.append(_one(job, repos, out, scratch, args, pick_base))
+            summary.append(_one(job, folders[str(job["id"])], repos, out, scratch, args, pick_base))
         (out.stage / "batch.json").write_text(json.dumps({"schema": 1, "jobs": summary}, indent=2) + "\n")
     return summary, out
 
 
-def _one(job: dict, repos: dict, out: Output, scratch: str, args, pick_base) -> dict:
+def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, args, pick_base) -> dict:
     started = time.perf_counter()
-    record = {"id": str(job["id"]), "status": "complete", "error": None}
+    record = {"id": str(job["id"]), "dir": folder, "status": "complete", "error": None}
     try:
         repo = _repo(job.get("repo"), repos)
         targets = [open_tree(t, repo) for t in _list(job["to"])]
@@ -69,10 +86,12 @@ def _one(job: dict, repos: dict, out: Output, scratch: str, args, pick_base) -> 
             results.append(port(patch, open_tree(spec, repo), targets, scratch=scratch, base_name=spec))
         opts = Namespace(json=None, report=None, signoff=False, subject_prefix=None,
                          upstream_style=getattr(args, "upstream_style", None), no_partial=False)
-        out.nested(_safe(record["id"])).write_results(results, opts)
+        out.nested(folder).write_results(results, opts)
         record["status"] = "complete" if all(r.complete for r in results) else "needs-human"
     except BackportError as err:
         record["status"], record["error"] = "error", str(err)
+    except Exception as err:  # a bug in the tool: keep the other jobs, say what broke
+        record["status"], record["error"] = "crash", f"{type(err).__name__}: {err}"
     record["seconds"] = round(time.perf_counter() - started, 4)
     return record
 
@@ -89,6 +108,3 @@ def _repo(path: str | None, repos: dict) -> Repository | None:
 def _list(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name).lstrip(".") or "job"

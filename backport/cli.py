@@ -99,7 +99,8 @@ def _batch(args) -> int:
     except BackportError as err:
         print(f"backport: {err}", file=sys.stderr)
         return err.exit_code
-    counts = {s: sum(1 for j in summary if j["status"] == s) for s in ("complete", "needs-human", "error")}
+    counts = {s: sum(1 for j in summary if j["status"] == s) for s in ("complete", "needs-human", "error", "crash")}
+    counts["error"] += counts.pop("crash")
     total = sum(j["seconds"] for j in summary)
     print(f"{len(summary)} jobs: {counts['complete']} complete, {counts['needs-human']} need a human, "
           f"{counts['error']} errors; {total:.1f} s in ports; written to {out.path}")

@@ -446,13 +446,22 @@ class _Scanner:
         self._excess(extra, eof=True)
 
     def _excess(self, extra: int | None, eof: bool) -> None:
-        """A hunk-like line right after a complete hunk: the counts lie."""
+        """Hunk-like lines right after a complete hunk: the counts lie.
+
+        At the end of the input, the whole paragraph after the hunk is looked
+        at: a context line there must not hide added or removed lines.
+        """
         if extra is None:
             return
-        s = self.lines[extra]
         marks = "+-" if eof else "+- "
-        if s[:1] and s[:1] in marks and not s.startswith(("--", "++")):
-            raise self.error("line outside any hunk: the hunk header before it counts fewer lines", extra)
+        end = extra + 1
+        if eof:
+            while end < len(self.lines) and self.lines[end] != "":
+                end += 1
+        for k in range(extra, end):
+            s = self.lines[k]
+            if s[:1] and s[:1] in marks and not s.startswith(("--", "++")):
+                raise self.error("line outside any hunk: the hunk header before it counts fewer lines", extra)
 
     def _pair(self, i: int) -> bool:
         return self.lines[i].startswith("--- ") and i + 1 < len(self.lines) and self.lines[i + 1].startswith("+++ ")
@@ -772,6 +781,10 @@ def _to_model(files: list[_FileRec], source: str) -> list[FilePatch]:
             if patched is None or len(patched) != len(rec.hunks):
                 raise PatchError("unidiff disagrees about the hunks", source=source, line=rec.line)
             hunks = tuple(_hunk(u, r.line) for u, r in zip(patched, rec.hunks))
+            empty = next((h for h in hunks if all(ln.kind == " " for ln in h.lines)), None)
+            if empty is not None:
+                raise PatchError("hunk with no change (only context lines)", source=source,
+                                 line=empty.source_line)
         out.append(FilePatch(rec.old, rec.new, hunks, rec.kind, tuple(rec.extended), rec.prefix, rec.line))
     return out
 

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from .align import Alignment, Pair, align
 from .cparse import CFile, Function, Unit
 from .indent import norm
-from .model import ADDED, CONTEXT, REMOVED, Hunk
+from .model import ADDED, CONTEXT, NO_EOL, REMOVED, Hunk
 
 
 SKIP = 2  # base statements the target dropped that may sit between a change and its anchor
@@ -91,7 +91,7 @@ def blocks(hunk: Hunk) -> list[Block]:
             line += 1
             continue
         cur = cur or (line, [], [])
-        (cur[1] if ln.kind == REMOVED else cur[2]).append(ln.text)
+        (cur[1] if ln.kind == REMOVED else cur[2]).append(ln.text + NO_EOL if ln.no_newline else ln.text)
         line += ln.kind == REMOVED
     if cur:
         out.append(Block(cur[0], tuple(cur[1]), tuple(cur[2])))

@@ -51,6 +51,7 @@ def worst(verdicts) -> Verdict:
 # --------------------------------------------------------------------------
 
 CONTEXT, REMOVED, ADDED = " ", "-", "+"
+NO_EOL = "\x00\x01"  # ends the text of a last line that has no newline, where lines are compared
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ no half-written series.  An existing output directory is replaced only with
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 import subprocess
 import tempfile
@@ -23,7 +24,8 @@ def target_dirname(target: str) -> str:
     """The directory for a target as given: a ref keeps its name ('/' -> '-'), a path its last part."""
     if os.path.isdir(target):
         return Path(target).resolve().name or "target"
-    return target.replace("/", "-").lstrip(".") or "target"
+    safe = "".join(c if c.isalnum() or c in "._-+" else "-" for c in target)
+    return safe.lstrip(".") or "target"
 
 
 class Output:
@@ -64,26 +66,36 @@ class Output:
                 shutil.rmtree(self.stage, ignore_errors=True)
 
     def _commit(self) -> None:
-        if self.path.exists():
+        if self.path.is_symlink() or self.path.exists():
             old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
             self.path.rename(old)
             self.stage.rename(self.path)
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink()
         else:
             self.stage.rename(self.path)
 
     def write_results(self, results: list[PortResult], args) -> None:
         """The series per target (``OUT/<target dir>/``), then the reports."""
+        try:
+            self._write_all(results, args)
+        except OSError as err:
+            raise OutputError(f"cannot write: {err.strerror or err}", source=str(self.path)) from None
+
+    def _write_all(self, results: list[PortResult], args) -> None:
         signoff = _git_identity() if getattr(args, "signoff", False) else None
         style = getattr(args, "upstream_style", None) or "commit"
         order = list(dict.fromkeys(t.target for r in results for t in r.targets))
+        folders = unique_dirnames(order)
         for name in order:
             entries = [(i, r, t) for i, r in enumerate(results) for t in r.targets if t.target == name]
-            self._series(name, entries, args, signoff, style)
+            self._series(name, folders[name], entries, args, signoff, style)
         self._reports(results, args)
 
-    def _series(self, name: str, entries, args, signoff: str | None, style: str) -> None:
-        folder = self.stage / target_dirname(name)
+    def _series(self, name: str, dirname: str, entries, args, signoff: str | None, style: str) -> None:
+        folder = self.stage / dirname
         folder.mkdir(exist_ok=True)
         prefix = args.subject_prefix or f"PATCH {name}"
         blocked = [t for _, _, t in entries if not t.complete]
@@ -114,16 +126,41 @@ class Output:
         if args.json and args.json != "-":
             _write_outside(args.json, dump_json(results, self.files, self.series))
         elif args.json == "-":
-            print(dump_json(results, self.files, self.series), end="")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(_bytes(dump_json(results, self.files, self.series)))
+            sys.stdout.buffer.flush()
         if args.report:
             _write_outside(args.report, render_markdown(results))
-        (self.stage / "report.md").write_text(render_markdown(results))
-        (self.stage / "report.json").write_text(dump_json(results, self.files, self.series))
+        (self.stage / "report.md").write_bytes(_bytes(render_markdown(results)))
+        (self.stage / "report.json").write_bytes(_bytes(dump_json(results, self.files, self.series)))
+
+
+RESERVED = frozenset({"report.md", "report.json", ".scratch", "batch.json", "", ".", ".."})
+
+
+def unique_dirnames(names: list[str]) -> dict[str, str]:
+    """One folder per target (or job): clashes get -2, -3 ...; report and scratch names are avoided."""
+    taken: set[str] = set()
+    out = {}
+    for name in names:
+        base = target_dirname(name)
+        base = f"target-{base}" if base in RESERVED or base.startswith(".") else base
+        folder, n = base, 2
+        while folder in taken:
+            folder, n = f"{base}-{n}", n + 1
+        taken.add(folder)
+        out[name] = folder
+    return out
+
+
+def _bytes(text: str) -> bytes:
+    """Text as written: kernel sources may hold Latin-1 bytes (kept with surrogateescape)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _write_outside(path: str, text: str) -> None:
     try:
-        Path(path).write_text(text)
+        Path(path).write_bytes(_bytes(text))
     except OSError as err:
         raise OutputError(f"cannot write: {err.strerror}", source=path) from None
 

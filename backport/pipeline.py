@@ -6,6 +6,7 @@ targets; each target's result does not depend on the others.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .base import repair_patch
@@ -19,7 +20,7 @@ from .renames import RenameMap, Taught, explained, learn_from
 from .headers import respell_includes
 from .history import function_history
 from .tree import GitTree, Tree
-from . import verify
+from . import arity, verify
 
 
 @dataclass
@@ -95,6 +96,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
     repaired_at = {(r.path, r.hunk) for r in repairs if r.restored or r.reindented}
     work = [_Hunkwork(fp.path, i, h, (fp.path, i) in repaired_at)
             for fp in patch.files for i, h in enumerate(fp.hunks, 1)]
+    work += [_file_change(fp) for fp in patch.files if fp.kind not in ("modify", "add", "delete")]
     files = {fp.path: fp for fp in patch.files}
     scopes: dict[tuple, Scope | None] = {}
     for w in work:
@@ -121,8 +123,22 @@ def _history(work, base: Tree, target: Tree) -> tuple[str, ...]:
     return function_history(base, target, changes) if changes else ()
 
 
+_WHAT = {"binary": "binary change", "mode": "mode change", "rename": "rename", "copy": "copy"}
+
+
+def _file_change(fp: FilePatch) -> _Hunkwork:
+    """What a patch does to a file besides its hunks: reported, never dropped."""
+    w = _Hunkwork(fp.path, 0, Hunk(0, 0, 0, 0, "", ()), False)
+    detail = "; ".join(fp.extended) if fp.extended else fp.path
+    w.verdict = Verdict.CONFLICT
+    w.reason = f"{_WHAT.get(fp.kind, fp.kind)} of {fp.path} is not ported automatically ({detail}): apply it by hand"
+    return w
+
+
 def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:
-    if fp.kind != "modify":
+    if w.verdict is not None:
+        return
+    if fp.kind in ("add", "delete", "binary"):
         w.verdict, w.reason = Verdict.CONFLICT, f"{fp.kind} of a whole file is not ported automatically"
         return
     bfile = base.file(fp.path)
@@ -385,6 +401,43 @@ def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
         w.warnings.extend(f"`{n}` is new in this fix: port the part that defines it too" for n in sorted(mine & new))
         w.warnings.extend(_dropped(w, mine - verify.used_symbols(_added(w))[1]))
         w.flags.extend(gaps + claims)
+    _check_arity(todo, work, base, tsrc)
+
+
+def _check_arity(todo, work, base: Sources, tsrc: Sources) -> None:
+    """Flag added calls to functions whose parameter count differs between base and target."""
+    wanted = {id(w): _calls(w) for w in todo}
+    ours = {n for o in work for line in _added(o) for n in identifiers(line) if f"{n}(" in line.replace(" (", "(")
+            and _declares(line, n)}
+    names = {n for c in wanted.values() for n in c} - ours
+    if not names:
+        return
+    def near(paths):
+        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
+    b = arity.lookup(base.tree, names, ["\n".join(w.scope.base_file.lines) for w in todo],
+                     near(w.scope.base_path for w in todo))
+    t = arity.lookup(tsrc.tree, names, ["\n".join(w.scope.target_file.lines) for w in todo],
+                     near(w.scope.target_path for w in todo))
+    for w in todo:
+        for name, n in sorted(wanted[id(w)].items()):
+            if name in b and name in t and b[name] != t[name] and n == b[name]:
+                found = (f"`{name}()` takes {t[name]} argument(s) in the target, {b[name]} in the base; "
+                         f"the added call passes {n}")
+                w.warnings.append(found)
+                w.flags.append(found)
+
+
+def _calls(w: _Hunkwork) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in _added(w):
+        out.update(arity.calls(verify.code_of(line)))
+    return out
+
+
+def _declares(line: str, name: str) -> bool:
+    """The added line is a definition or prototype of ``name`` (it starts at column 0)."""
+    return bool(line[:1]) and (line[0].isalpha() or line[0] == "_") and not line.rstrip().endswith(");") \
+        or bool(re.match(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\(", line))
 
 
 def _escalate(work) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .cparse import split_comment
 from .locate import Edit
-from .model import ADDED, CONTEXT, REMOVED, Hunk, Line
+from .model import ADDED, CONTEXT, NO_EOL, REMOVED, Hunk, Line
 
 CONTEXT_LINES = 3
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -19,21 +19,25 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 @dataclass(frozen=True)
 class Text:
-    """A file's lines and whether it ends with a newline."""
+    """A file's lines; a last line without a newline carries ``NO_EOL`` at its end.
+
+    Carrying the missing newline as part of the last line's text lets edits,
+    trimming and hunks treat "\\ No newline at end of file" like any other
+    difference (git's diff does the same).
+    """
 
     lines: tuple[str, ...]
-    newline_at_end: bool
 
     @classmethod
     def of(cls, text: str) -> "Text":
         lines = text.split("\n")
         if lines and lines[-1] == "":
-            return cls(tuple(lines[:-1]), True)
-        return cls(tuple(lines), not text)
+            return cls(tuple(lines[:-1]))
+        return cls(tuple(lines[:-1]) + (lines[-1] + NO_EOL,)) if text else cls(())
 
     def render(self) -> str:
-        body = "\n".join(self.lines)
-        return body + "\n" if self.newline_at_end and self.lines else body
+        body = "".join(x + "\n" for x in self.lines)
+        return body[:-1 - len(NO_EOL)] if body.endswith(NO_EOL + "\n") else body
 
 
 def trim(edit: Edit, lines: tuple[str, ...]) -> Edit:
@@ -53,7 +57,7 @@ def apply_edits(text: Text, edits: list[Edit]) -> Text:
         out.extend(edit.added)
         line = edit.start + edit.removed
     out.extend(text.lines[line - 1:])
-    return Text(tuple(out), text.newline_at_end)
+    return Text(tuple(out))
 
 
 def overlapping(edits: list[Edit]) -> bool:
@@ -94,23 +98,12 @@ def _hunk(text: Text, edits: list[Edit], context: int, delta: int) -> Hunk:
         lines += [Line(ADDED, t) for t in edit.added]
         line = _end(edit)
     lines += [Line(CONTEXT, t) for t in text.lines[line - 1:last]]
-    lines = _mark_eof(lines, text, last)
+    lines = [Line(ln.kind, ln.text[:-len(NO_EOL)], True) if ln.text.endswith(NO_EOL) else ln for ln in lines]
     old = sum(ln.kind != ADDED for ln in lines)
     new = sum(ln.kind != REMOVED for ln in lines)
     old_start = first if old else first - 1
     new_start = first + delta if new else first + delta - 1
     return Hunk(old_start, old, new_start, new, funcname(text.lines, first), tuple(lines))
-
-
-def _mark_eof(lines: list[Line], text: Text, last: int) -> list[Line]:
-    if text.newline_at_end or last < len(text.lines) or not lines:
-        return lines
-    # the target's last line has no newline: mark the last old-side line (git's convention)
-    for i in range(len(lines) - 1, -1, -1):
-        if lines[i].kind != ADDED:
-            lines[i] = Line(lines[i].kind, lines[i].text, True)
-            break
-    return lines
 
 
 def funcname(lines: tuple[str, ...], first: int) -> str:

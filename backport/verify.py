@@ -76,6 +76,11 @@ def used_symbols(added: list[str]) -> tuple[set[str], set[str]]:
     return code, mentioned
 
 
+def code_of(line: str) -> str:
+    """The code part of an added line: no comment, string literals emptied."""
+    return _strip_strings(_split(line)[0])
+
+
 def _split(line: str) -> tuple[str, str, str]:
     stripped = line.strip()
     if stripped.startswith(("*", "/*", "//")):

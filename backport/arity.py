@@ -1,0 +1,80 @@
+"""Calls whose function takes other arguments in the target.
+
+``kfd_flush_tlb(pdd)`` is right on a tree where the function takes one
+argument and wrong where it takes two: an added call is checked against the
+function's prototype in the base and in the target (their files first, then
+the directories around them and include/).  When the two prototypes differ
+in their number of parameters, the hunk is flagged.
+"""
+from __future__ import annotations
+
+import re
+
+from .tree import Tree
+
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+_NOT_CALLS = frozenset("if for while switch return sizeof typeof __typeof__ defined".split())
+
+
+def calls(line: str) -> dict[str, int]:
+    """name -> number of arguments, for the calls on one line whose parentheses close there."""
+    out = {}
+    for m in _CALL.finditer(line):
+        if m.group(1) in _NOT_CALLS:
+            continue
+        count = _count_args(line, m.end())
+        if count is not None:
+            out[m.group(1)] = count
+    return out
+
+
+def _count_args(text: str, start: int) -> int | None:
+    """Top-level arguments between ``text[start-1] == '('`` and its ')'."""
+    depth, count, seen = 0, 0, False
+    for ch in text[start:]:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                return count + 1 if seen else 0
+            depth -= 1
+        elif ch == "," and depth == 0:
+            count += 1
+        elif not ch.isspace():
+            seen = True
+    return None
+
+
+def prototypes(texts: list[str], names: set[str]) -> dict[str, int]:
+    """name -> parameter count, from definitions or declarations in ``texts``."""
+    found: dict[str, int] = {}
+    if not names:
+        return found
+    pattern = re.compile(r"^[A-Za-z_][\w\s\*]*?\b(" + "|".join(map(re.escape, sorted(names))) +
+                         r")\s*\(([^;{)]*(?:\([^)]*\)[^;{)]*)*)\)\s*[;{]?\s*$", re.M)
+    for text in texts:
+        for m in pattern.finditer(_join_heads(text)):
+            params = m.group(2).strip()
+            if "..." in params:
+                continue
+            n = 0 if params in ("", "void") else _count_args(params + ")", 0)
+            if n is not None:
+                found.setdefault(m.group(1), n)
+    return found
+
+
+def _join_heads(text: str) -> str:
+    """Declarations split over lines joined on one (a parameter list that runs on)."""
+    return re.sub(r",\s*\n\s*", ", ", re.sub(r"\(\s*\n\s*", "(", text))
+
+
+def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...]) -> dict[str, int]:
+    """Parameter counts of ``names`` in a tree: ``texts`` first, then files near, found by grep."""
+    found = prototypes(texts, names)
+    rest = names - set(found)
+    if rest:
+        paths = sorted({p for p, _, _ in tree.grep(r"\b(" + "|".join(sorted(rest)) + r")\s*\(",
+                                                   paths=tuple(f"{d}/*.h" for d in near) + tuple(f"{d}/*.c" for d in near))})
+        files = [t for t in (tree.read(p) for p in paths[:40]) if t]
+        found.update({k: v for k, v in prototypes(files, rest).items() if k not in found})
+    return found
