@@ -276,14 +276,25 @@ def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
 
 
 def _adjacent_copy(w: _Hunkwork, table) -> bool:
-    """Each inserted block already sits at its insertion point in the target."""
+    """Each inserted block already sits right at its insertion point in the target,
+    and does not in the base (where the patch would be adding a second copy)."""
     s = w.scope
-    for edit in w.placement.edits:
+    inserted = sorted((b for b in blocks(w.hunk) if b.added), key=lambda b: b.first)
+    edits = sorted(w.placement.edits, key=lambda e: e.start)
+    if len(inserted) != len(edits):
+        return False
+    for block, edit in zip(inserted, edits):
         want = [norm(rewrite(x, table)[0]) for x in edit.added if x.strip()]
-        near = s.target_file.lines[max(0, edit.start - 1 - len(edit.added) - 2):edit.start - 1 + len(edit.added) + 2]
-        if not _contains([norm(x) for x in near if x.strip()], want):
+        if not _sits_at(s.target_file.lines, edit.start, want) or _sits_at(s.base_file.lines, block.first, want):
             return False
     return True
+
+
+def _sits_at(lines: tuple[str, ...], at: int, want: list[str]) -> bool:
+    """``want`` (normalised, non-blank) right after or right before line ``at`` (blank lines skipped)."""
+    after = [norm(x) for x in lines[at - 1:at - 1 + len(want) + 4] if x.strip()][:len(want)]
+    before = [norm(x) for x in lines[max(0, at - 1 - len(want) - 4):at - 1] if x.strip()][-len(want):]
+    return bool(want) and (after == want or before == want)
 
 
 def _contains(hay: list[str], needle: list[str]) -> bool:

@@ -397,9 +397,6 @@ def test_whole_file_changes_are_conflicts(tmp_path, trees, name, patch, expect):
     assert set(expect) <= got, verdicts(report)
 
 
-DROPPED = "pipeline.port_to builds its work list from fp.hunks only, so a FilePatch without hunks " \
-          "(binary, mode, pure rename/copy) gets no HunkResult: the change is dropped, exit 0"
-
 HUNKLESS = [
     ("binary", BINARY, "mm/fw.bin"),
     ("binary-files-differ", BINARY_FILES_DIFFER, "mm/fw.bin"),
