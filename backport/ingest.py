@@ -122,10 +122,19 @@ class _Text:
     charset: str | None = None
 
 
+_DIFF_HEADS = ("@@ ", "diff --git ", "--- ", "+++ ")
+
+
 def _split_lines(text: str) -> list[str]:
+    """Lines without their newline.  CRs are line ends to drop when the diff's
+    own header lines carry them (a mail saved with CRLF); otherwise a CR
+    belongs to the content (a diff of a CRLF source file) and stays."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    heads = [s for s in lines if s.startswith(_DIFF_HEADS)]
+    if heads and not all(s.endswith("\r") for s in heads):
+        return [s[:-1] if s.endswith("\r") and not s[:1] in " +-" else s for s in lines]
     return [s[:-1] if s.endswith("\r") else s for s in lines]
 
 

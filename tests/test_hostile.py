@@ -435,9 +435,6 @@ def test_crlf_patch_on_lf_tree_is_exact(tmp_path, trees):
     assert b"\r" not in b[0].read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason="ingest._split_lines drops every CR, so a git diff of a CRLF source file "
-                   "comes back 'whitespace' from base.repair_patch and its added lines lose their CR in the "
-                   "output (mixed line ends); strip CRs only when the diff headers carry them too")
 def test_crlf_source_file_keeps_its_line_ends(tmp_path):
     src = BASE_C.replace("\n", "\r\n").encode()
     base = write_tree(tmp_path / "base", {"mm/a.c": src})

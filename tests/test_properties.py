@@ -122,10 +122,6 @@ def test_every_written_patch_reads_back_the_same(case):
         assert normalised(again) == normalised(files)
 
 
-@pytest.mark.xfail(strict=True, reason="ingest._split_lines drops the CR of every line, so a patch the tool "
-                   "writes for a CRLF file (context taken from the target, with its CRs) does not read back "
-                   "the same: keep CRs that belong to the content (see test_hostile "
-                   "test_crlf_source_file_keeps_its_line_ends)")
 def test_written_patch_of_a_crlf_file_reads_back_the_same():
     import random
     rng = random.Random(4)
