@@ -33,9 +33,10 @@ def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, li
         raise BaseMismatch(f"{fp.old_path} does not exist in base {base}", source=patch.source,
                            line=fp.source_line or None)
     lines = text.split("\n")
+    normalised = [norm(x) for x in lines]
     hunks, repairs, delta = [], [], 0
     for index, hunk in enumerate(fp.hunks, 1):
-        start = find_hunk(hunk, lines, patch.damaged)
+        start = find_hunk(hunk, lines, patch.damaged, normalised)
         if start is None:
             raise BaseMismatch(f"hunk #{index} of {fp.path} does not match base {base}",
                                source=patch.source, line=hunk.source_line or None)
@@ -48,7 +49,7 @@ def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, li
     return replace(fp, hunks=tuple(hunks)), repairs
 
 
-def find_hunk(hunk: Hunk, lines: list[str], damaged: bool) -> int | None:
+def find_hunk(hunk: Hunk, lines: list[str], damaged: bool, normalised: list[str] | None = None) -> int | None:
     """0-based index of the base line where the hunk's old side starts.
 
     Byte-exact matches win; then whitespace-insensitive ones (damaged copies);
@@ -58,16 +59,14 @@ def find_hunk(hunk: Hunk, lines: list[str], damaged: bool) -> int | None:
     want = hunk.old_start - 1 if hunk.old_count else hunk.old_start
     if not old:
         return max(0, min(want, len(lines)))
-    exact = _matches(old, lines, lambda s: s)
+    exact = _matches(old, lines)
     if exact:
         return min(exact, key=lambda i: abs(i - want))
-    loose = _matches(old, lines, norm)
+    loose = _matches([norm(s) for s in old], normalised if normalised is not None else [norm(x) for x in lines])
     return min(loose, key=lambda i: abs(i - want)) if loose else None
 
 
-def _matches(old: list[str], lines: list[str], key) -> list[int]:
-    want = [key(s) for s in old]
-    have = [key(s) for s in lines]
+def _matches(want: list[str], have: list[str]) -> list[int]:
     first = want[0]
     n = len(want)
     return [i for i, s in enumerate(have[: len(have) - n + 1]) if s == first and have[i:i + n] == want]

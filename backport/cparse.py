@@ -16,6 +16,7 @@ Line numbers are 1-based.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,7 +79,16 @@ class CFile:
         return max(found, key=lambda f: f.end - f.start, default=None)
 
     def units_between(self, start: int, end: int) -> list[Unit]:
-        return [u for u in self.units if u.start >= start and u.end <= end]
+        starts = self._starts()
+        lo, hi = bisect_left(starts, start), bisect_right(starts, end)
+        return [u for u in self.units[lo:hi] if u.end <= end]
+
+    def _starts(self) -> list[int]:
+        cached = self.__dict__.get("_start_lines")
+        if cached is None:
+            cached = [u.start for u in self.units]
+            object.__setattr__(self, "_start_lines", cached)
+        return cached
 
 
 @lru_cache(maxsize=1)

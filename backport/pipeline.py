@@ -7,6 +7,7 @@ targets; each target's result does not depend on the others.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .base import repair_patch
@@ -152,7 +153,18 @@ def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -
         what = f"{fn.name}() is" if fn else f"{fp.path} is"
         w.verdict, w.reason = Verdict.MISSING, f"{what} not in the target tree"
         return
-    w.placement = place(w.hunk, w.scope, LineMap(w.scope))
+    w.placement = place(w.hunk, w.scope, _line_map(w.scope))
+
+
+def _cached(scope: Scope, key: str, make):
+    """Something derived from a scope, computed once however many hunks share it."""
+    if key not in scope.__dict__:
+        object.__setattr__(scope, key, make())
+    return scope.__dict__[key]
+
+
+def _line_map(scope: Scope) -> LineMap:
+    return _cached(scope, "_line_map", lambda: LineMap(scope))
 
 
 def _enclosing(cfile: CFile, first: int, last: int) -> Function | None:
@@ -262,7 +274,7 @@ def _calls_changed_api(w: _Hunkwork, renames: RenameMap, code: dict[str, str]) -
 
 def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
     s = w.scope
-    lines = [norm(x) for x in s.target_file.lines[s.target_span[0] - 1:s.target_span[1]] if x.strip()]
+    lines = _scope_lines(s)
     table = renames.for_function(s.function)
     new = [norm(rewrite(x, table)[0]) for x in w.hunk.new_lines if x.strip()]
     old = [norm(rewrite(x, table)[0]) for x in w.hunk.old_lines if x.strip()]
@@ -273,6 +285,12 @@ def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
         return False
     return all(_contains(lines, [norm(rewrite(x, table)[0]) for x in b.added if x.strip()]) for b in added) \
         and w.placement is not None and bool(w.placement.problems) is False and _adjacent_copy(w, table)
+
+
+def _scope_lines(s: Scope) -> list[str]:
+    """The target scope's non-blank lines, normalised."""
+    return _cached(s, "_normalised", lambda: [norm(x) for x in s.target_file.lines[s.target_span[0] - 1:s.target_span[1]]
+                                             if x.strip()])
 
 
 def _adjacent_copy(w: _Hunkwork, table) -> bool:
@@ -402,7 +420,8 @@ def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
     todo = [w for w in work if w.scope is not None and w.verdict.clean and _is_c(w.scope.target_path)]
     if not todo:
         return
-    names = {id(w): _names(w, work) for w in todo}
+    added_by = _added_names(work)
+    names = {id(w): _names(w, added_by) for w in todo}
     lacking, new = _lookup(set().union(*names.values()), todo, base, tsrc)
     for w in todo:
         mine = names[id(w)]
@@ -418,16 +437,16 @@ def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
 def _check_arity(todo, work, base: Sources, tsrc: Sources) -> None:
     """Flag added calls to functions whose parameter count differs between base and target."""
     wanted = {id(w): _calls(w) for w in todo}
-    ours = {n for o in work for line in _added(o) for n in identifiers(line) if f"{n}(" in line.replace(" (", "(")
-            and _declares(line, n)}
+    ours = {n for o in work for line in _added(o) if "(" in line for n in identifiers(line)
+            if f"{n}(" in line.replace(" (", "(") and _declares(line, n)}
     names = {n for c in wanted.values() for n in c} - ours
     if not names:
         return
     def near(paths):
         return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
-    b = arity.lookup(base.tree, names, ["\n".join(w.scope.base_file.lines) for w in todo],
+    b = arity.lookup(base.tree, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
                      near(w.scope.base_path for w in todo))
-    t = arity.lookup(tsrc.tree, names, ["\n".join(w.scope.target_file.lines) for w in todo],
+    t = arity.lookup(tsrc.tree, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
                      near(w.scope.target_path for w in todo))
     for w in todo:
         for name, n in sorted(wanted[id(w)].items()):
@@ -436,6 +455,11 @@ def _check_arity(todo, work, base: Sources, tsrc: Sources) -> None:
                          f"the added call passes {n}")
                 w.warnings.append(found)
                 w.flags.append(found)
+
+
+def _files(todo, which: str) -> list[CFile]:
+    """The distinct base or target files of some hunks' scopes."""
+    return list({id(f): f for f in (getattr(w.scope, which) for w in todo)}.values())
 
 
 def _calls(w: _Hunkwork) -> dict[str, int]:
@@ -469,8 +493,8 @@ def _lookup(names: set[str], todo, base: Sources, tsrc: Sources) -> tuple[set[st
     def near(paths):
         return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
 
-    t_known = {tok for w in todo for tok in identifiers("\n".join(w.scope.target_file.lines))}
-    b_known = {tok for w in todo for tok in identifiers("\n".join(w.scope.base_file.lines))}
+    t_known = {tok for f in _files(todo, "target_file") for tok in identifiers("\n".join(f.lines))}
+    b_known = {tok for f in _files(todo, "base_file") for tok in identifiers("\n".join(f.lines))}
     t_near = near(w.scope.target_path for w in todo)
     not_near = verify.missing_symbols(names, tsrc.tree, t_near, t_known, whole_tree=False)
     new = verify.missing_symbols(not_near, base.tree, near(w.scope.base_path for w in todo), b_known,
@@ -483,11 +507,16 @@ def _added(w: _Hunkwork) -> list[str]:
     return [x for v in w.added.values() for x in v] or [x for b in blocks(w.hunk) for x in b.added]
 
 
-def _names(w: _Hunkwork, work) -> set[str]:
+def _names(w: _Hunkwork, added_by: Counter) -> set[str]:
     """Names the added lines use, less those the patch's other hunks add."""
     code, mentioned = verify.used_symbols(_added(w))
-    others = {n for o in work if o is not w for n in identifiers("\n".join(_added(o)))}
-    return (code | mentioned) - others
+    own = set(identifiers("\n".join(_added(w))))
+    return {n for n in code | mentioned if added_by[n] - (n in own) == 0}
+
+
+def _added_names(work) -> Counter:
+    """In how many hunks' added lines each identifier appears."""
+    return Counter(n for o in work for n in set(identifiers("\n".join(_added(o)))))
 
 
 def _dropped(w: _Hunkwork, names: set[str]) -> list[str]:

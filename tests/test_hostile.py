@@ -673,10 +673,6 @@ def _port_seconds(n: int, tmp_path: Path) -> float:
     return took
 
 
-@pytest.mark.xfail(strict=True, reason="work grows with hunks x file size: pipeline._lookup tokenises the whole "
-                   "target and base file once per hunk, pipeline._names scans every other hunk's added lines per "
-                   "hunk, base.find_hunk normalises the whole base file per hunk, cparse.units_between scans all "
-                   "units per call; 4x the hunks costs ~13x the time (10,000 hunks: > 10 min)")
 def test_work_grows_linearly_with_hunks(tmp_path):
     small = _port_seconds(100, tmp_path)
     big = _port_seconds(400, tmp_path)
