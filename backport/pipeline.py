@@ -201,8 +201,19 @@ def _learn(work) -> RenameMap:
             evidence = (f"{s.base_path}:{pair.base.start} `{_first(s.base_file, pair.base)}` -> "
                         f"{s.target_path}:{pair.target.start} `{_first(s.target_file, pair.target)}`")
             taught.extend(t for t in learn_from(pair, s.function, evidence)
-                          if t.old not in target_ids and t.new not in base_ids)
+                          if _still_new(t, base_ids, target_ids, s))
     return RenameMap(taught)
+
+
+def _still_new(t: Taught, base_ids: set[str], target_ids: set[str], s: Scope) -> bool:
+    """The target no longer spells it the old way, and the base never spelled it the new way."""
+    if "->" in t.old or "." in t.old:
+        return t.old not in _compact(s.target_file, s.target_span) and t.new not in _compact(s.base_file, s.base_span)
+    return t.old not in target_ids and t.new not in base_ids
+
+
+def _compact(cfile: CFile, span: tuple[int, int]) -> str:
+    return "\n".join("".join(u.tokens) for u in cfile.units_between(*span))
 
 
 def _scope_tokens(cfile: CFile, span: tuple[int, int]) -> set[str]:

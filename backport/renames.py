@@ -52,7 +52,44 @@ def learn_from(pair: Pair, function: str | None, evidence: str) -> list[Taught]:
     callee = _callee_rename(pair.base.tokens, pair.target.tokens)
     if callee:
         found[callee[0]] = Taught(callee[0], callee[1], None, evidence, pure)
+    for path in _member_paths(pair.base.tokens, pair.target.tokens):
+        found[path[0]] = Taught(path[0], path[1], None, evidence, True)
     return list(found.values())
+
+
+_ACCESS = frozenset({"->", "."})
+
+
+def _member_paths(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``dev->kfd->shared_resources`` vs ``dev->shared_resources``: struct member
+    paths that changed, anchored on the unchanged identifier on each side."""
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        changed = list(a[i1:i2]) + list(b[j1:j2])
+        if op == "equal" or not (_ACCESS & set(changed)) or not all(_is_ident(t) or t in _ACCESS for t in changed):
+            continue
+        lo_a, lo_b = _left(a, i1), _left(b, j1)
+        hi_a, hi_b = _right(a, i2), _right(b, j2)
+        if None in (lo_a, lo_b, hi_a, hi_b) or a[lo_a:i1] != b[lo_b:j1] or a[i2:hi_a] != b[j2:hi_b]:
+            continue
+        out.append(("".join(a[lo_a:hi_a]), "".join(b[lo_b:hi_b])))
+    return out
+
+
+def _left(tokens, i: int) -> int | None:
+    """Start of the context before ``i``: back over access operators to an identifier."""
+    k = i - 1
+    while k >= 0 and tokens[k] in _ACCESS:
+        k -= 1
+    return k if k >= 0 and _is_ident(tokens[k]) else None
+
+
+def _right(tokens, i: int) -> int | None:
+    """End (exclusive) of the context after ``i``: over access operators to an identifier."""
+    k = i
+    while k < len(tokens) and tokens[k] in _ACCESS:
+        k += 1
+    return k + 1 if k < len(tokens) and _is_ident(tokens[k]) else None
 
 
 def _callee_rename(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
