@@ -33,10 +33,10 @@ def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, li
         raise BaseMismatch(f"{fp.old_path} does not exist in base {base}", source=patch.source,
                            line=fp.source_line or None)
     lines = text.split("\n")
-    normalised = [norm(x) for x in lines]
+    index_of = _LineIndex(lines)
     hunks, repairs, delta = [], [], 0
     for index, hunk in enumerate(fp.hunks, 1):
-        start = find_hunk(hunk, lines, patch.damaged, normalised)
+        start = find_hunk(hunk, lines, patch.damaged, index_of)
         if start is None:
             raise BaseMismatch(f"hunk #{index} of {fp.path} does not match base {base}",
                                source=patch.source, line=hunk.source_line or None)
@@ -49,27 +49,44 @@ def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, li
     return replace(fp, hunks=tuple(hunks)), repairs
 
 
-def find_hunk(hunk: Hunk, lines: list[str], damaged: bool, normalised: list[str] | None = None) -> int | None:
+class _LineIndex:
+    """Where each line (exact, and whitespace-normalised) occurs in a file."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.normalised = [norm(x) for x in lines]
+        self.exact = _positions(lines)
+        self.loose = _positions(self.normalised)
+
+
+def _positions(lines: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, s in enumerate(lines):
+        out.setdefault(s, []).append(i)
+    return out
+
+
+def find_hunk(hunk: Hunk, lines: list[str], damaged: bool, index: "_LineIndex | None" = None) -> int | None:
     """0-based index of the base line where the hunk's old side starts.
 
     Byte-exact matches win; then whitespace-insensitive ones (damaged copies);
     among several, the one nearest to the header's line number.
     """
+    index = index or _LineIndex(lines)
     old = hunk.old_lines
     want = hunk.old_start - 1 if hunk.old_count else hunk.old_start
     if not old:
         return max(0, min(want, len(lines)))
-    exact = _matches(old, lines)
+    exact = _matches(old, lines, index.exact)
     if exact:
         return min(exact, key=lambda i: abs(i - want))
-    loose = _matches([norm(s) for s in old], normalised if normalised is not None else [norm(x) for x in lines])
+    loose = _matches([norm(s) for s in old], index.normalised, index.loose)
     return min(loose, key=lambda i: abs(i - want)) if loose else None
 
 
-def _matches(want: list[str], have: list[str]) -> list[int]:
-    first = want[0]
+def _matches(want: list[str], have: list[str], positions: dict[str, list[int]]) -> list[int]:
     n = len(want)
-    return [i for i, s in enumerate(have[: len(have) - n + 1]) if s == first and have[i:i + n] == want]
+    return [i for i in positions.get(want[0], ()) if have[i:i + n] == want]
 
 
 def _repair_hunk(hunk: Hunk, lines: list[str], start: int, damaged: bool) -> tuple[Hunk, Repair]:

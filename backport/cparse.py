@@ -71,12 +71,29 @@ class CFile:
 
     def function_at(self, line: int) -> Function | None:
         """The innermost function whose lines contain ``line``."""
-        inside = [f for f in self.functions if f.start <= line <= f.end]
+        starts = self._index("_fn_starts", lambda: [f.start for f in self.functions])
+        k = bisect_right(starts, line)
+        inside = [f for f in self.functions[max(0, k - 8):k] if f.start <= line <= f.end]
+        if not inside:  # nested or overlapping spans (text-found functions): look at all
+            inside = [f for f in self.functions[:k] if f.start <= line <= f.end]
         return min(inside, key=lambda f: f.end - f.start, default=None)
 
     def function(self, name: str) -> Function | None:
-        found = [f for f in self.functions if f.name == name]
-        return max(found, key=lambda f: f.end - f.start, default=None)
+        """The longest function of that name (a prototype-like fragment loses to the body)."""
+        by_name = self._index("_fn_names", self._functions_by_name)
+        return by_name.get(name)
+
+    def _functions_by_name(self) -> dict[str, Function]:
+        out: dict[str, Function] = {}
+        for f in self.functions:
+            if f.name not in out or f.end - f.start > out[f.name].end - out[f.name].start:
+                out[f.name] = f
+        return out
+
+    def _index(self, key: str, make):
+        if key not in self.__dict__:
+            object.__setattr__(self, key, make())
+        return self.__dict__[key]
 
     def units_between(self, start: int, end: int) -> list[Unit]:
         starts = self._starts()
@@ -84,11 +101,7 @@ class CFile:
         return [u for u in self.units[lo:hi] if u.end <= end]
 
     def _starts(self) -> list[int]:
-        cached = self.__dict__.get("_start_lines")
-        if cached is None:
-            cached = [u.start for u in self.units]
-            object.__setattr__(self, "_start_lines", cached)
-        return cached
+        return self._index("_start_lines", lambda: [u.start for u in self.units])
 
 
 @lru_cache(maxsize=1)

@@ -647,7 +647,6 @@ def test_ten_thousand_hunks_are_read_in_bounded_time():
     assert took < 60, f"ingest of 10,000 hunks took {took:.1f} s"
 
 
-@pytest.mark.skipif(not os.environ.get("BACKPORT_SLOW_TESTS"), reason="minutes today; set BACKPORT_SLOW_TESTS=1")
 def test_ten_thousand_hunks_through_the_cli(tmp_path):
     base = write_tree(tmp_path / "base", {"mm/many.c": many_functions(10_000)})
     target = write_tree(tmp_path / "target", {"mm/many.c": "/* t */\n" + many_functions(10_000)})
