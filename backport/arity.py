@@ -69,12 +69,13 @@ def _join_heads(text: str) -> str:
 
 
 def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...]) -> dict[str, int]:
-    """Parameter counts of ``names`` in a tree: ``texts`` first, then files near, found by grep."""
+    """Parameter counts of ``names`` in a tree: ``texts`` first, then the headers and
+    sources of the directories ``near`` that name them (fixed-string ``git grep -l``)."""
     found = prototypes(texts, names)
-    rest = names - set(found)
+    rest = sorted(names - set(found))
     if rest:
-        paths = sorted({p for p, _, _ in tree.grep(r"\b(" + "|".join(sorted(rest)) + r")\s*\(",
-                                                   paths=tuple(f"{d}/*.h" for d in near) + tuple(f"{d}/*.c" for d in near))})
-        files = [t for t in (tree.read(p) for p in paths[:40]) if t]
-        found.update({k: v for k, v in prototypes(files, rest).items() if k not in found})
+        paths = tuple(f"{d}/*.h" for d in near) + tuple(f"{d}/*.c" for d in near)
+        files = sorted({p for p, _, _ in tree.grep("|".join(rest), paths=paths, word=True, fixed=False)})
+        texts = [t for t in (tree.read(p) for p in files[:40]) if t]
+        found.update({k: v for k, v in prototypes(texts, set(rest)).items() if k not in found})
     return found

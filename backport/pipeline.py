@@ -453,8 +453,8 @@ def _check_arity(todo, work, base: Sources, tsrc: Sources) -> None:
     names = {n for c in wanted.values() for n in c} - ours
     if not names:
         return
-    def near(paths):
-        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
+    def near(paths):  # the files' own directories: where a driver's or subsystem's API lives
+        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p}))
     b = arity.lookup(base.tree, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
                      near(w.scope.base_path for w in todo))
     t = arity.lookup(tsrc.tree, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
