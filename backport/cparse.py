@@ -144,11 +144,6 @@ def function_errors(text: str) -> dict[str, int]:
     return found
 
 
-def count_errors(text: str) -> int:
-    """ERROR and MISSING nodes tree-sitter finds in a piece of C."""
-    return parse(text).errors
-
-
 _DESCEND = _CONTAINERS | frozenset({
     "function_definition", "if_statement", "for_statement", "while_statement", "do_statement",
     "switch_statement", "else_clause", "declaration", "struct_specifier", "union_specifier",

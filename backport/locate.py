@@ -78,7 +78,6 @@ class Placement:
     notes: tuple[str, ...] = ()  # how the context drifted
     weak: tuple[Pair, ...] = ()  # changed statements used as anchors
     replaced: tuple[str, ...] = ()  # target text replaced as a drifted block
-    replaced_code: bool = False
 
 
 def blocks(hunk: Hunk) -> list[Block]:
@@ -301,12 +300,11 @@ class _Work:
         self.notes: list[str] = []
         self.weak: list[Pair] = []
         self.replaced: list[str] = []
-        self.replaced_code = False
 
     def result(self) -> Placement:
         return Placement(tuple(sorted(self.edits, key=lambda e: e.start)), tuple(self.problems),
                          tuple(dict.fromkeys(self.notes)), tuple(dict.fromkeys(self.weak)),
-                         tuple(self.replaced), self.replaced_code)
+                         tuple(self.replaced))
 
     # -- a region of changed statements replaced as a whole -----------------
     def replace_region(self, span: tuple[int, int], inside: list[Block]) -> None:
@@ -338,7 +336,6 @@ class _Work:
         new = _apply_blocks(self.scope.base_file.lines, span, inside)
         self.edits.append(Edit(t0, t1 - t0 + 1, tuple(new)))
         self.replaced.extend(self.scope.target_file.lines[t0 - 1:t1])
-        self.replaced_code = self.replaced_code or any(u.kind == "code" for u in base_units)
         self.weak.extend(p for p in pairs if not p.exact)
         self.notes.append(f"target lines {t0}-{t1} are a changed version of base lines {span[0]}-{span[1]}: replaced as a whole")
 

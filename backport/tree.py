@@ -141,11 +141,6 @@ class Repository:
         out = subprocess.run(args, capture_output=True).stdout
         return set(decode(out).split()) & set(names)
 
-    def log(self, *args: str) -> str:
-        try:
-            return self.git_repo.git.log(*args)
-        except git.exc.GitCommandError:
-            return ""
 
 
 class DirTree(Tree):
