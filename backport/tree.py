@@ -142,7 +142,6 @@ class Repository:
         return set(decode(out).split()) & set(names)
 
 
-
 class DirTree(Tree):
     """A plain directory holding a kernel tree."""
 
