@@ -108,6 +108,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
             _judge(w, renames, tsrc)
     file_patches, checks = _regenerate(work, files, base, tsrc, scratch)
     _check_symbols(work, base, tsrc)
+    _failed_checks(work, checks)
     _escalate(work)
     hunks = tuple(_result(w) for w in work)
     history = _history(work, base.tree, target)
@@ -484,6 +485,18 @@ def _declares(line: str, name: str) -> bool:
     """The added line is a definition or prototype of ``name`` (it starts at column 0)."""
     return bool(line[:1]) and (line[0].isalpha() or line[0] == "_") and not line.rstrip().endswith(");") \
         or bool(re.match(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\(", line))
+
+
+def _failed_checks(work, checks) -> None:
+    """A hunk is not clean when the verification of what was written for it failed."""
+    for check in checks:
+        if check.ok:
+            continue
+        for w in work:
+            hit = check.name != "re-parse" or (w.scope is not None and f"{w.scope.function}()" in check.detail)
+            if hit and w.verdict is not None and w.verdict.clean:
+                w.flags.append(f"{check.name} failed: {check.detail}")
+                w.warnings.append(f"{check.name} failed: {check.detail}")
 
 
 def _escalate(work) -> None:

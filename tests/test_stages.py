@@ -139,3 +139,13 @@ def test_hunks_match_git_diff_byte_for_byte(tmp_path):
     theirs = git(repo, "diff", "-U3", "f.c")
     theirs = theirs[theirs.index("@@"):]
     assert ours == theirs
+
+
+def test_failed_verification_makes_placed_hunks_conflicts():
+    from backport.model import Check, Hunk, Verdict
+    from backport.pipeline import _Hunkwork, _escalate, _failed_checks
+    w = _Hunkwork("mm/a.c", 1, Hunk(1, 1, 1, 1, "", ()), False)
+    w.verdict = Verdict.OFFSET
+    _failed_checks([w], [Check("git apply --check", False, "error: patch failed: mm/a.c:3")])
+    _escalate([w])
+    assert w.verdict == Verdict.CONFLICT and "git apply --check failed" in w.reason
