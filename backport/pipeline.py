@@ -438,10 +438,11 @@ def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
     for w in todo:
         mine = names[id(w)]
         gaps = [f"`{n}` exists in the base but nowhere in the target tree" for n in sorted(mine & lacking)]
-        claims = _dropped(w, verify.used_symbols(_added(w))[1] & mine)
+        mentioned = verify.used_symbols(_added(w))[1]
+        claims = _dropped(w, mentioned & mine)
         w.warnings.extend(gaps + claims)
         w.warnings.extend(f"`{n}` is new in this fix: port the part that defines it too" for n in sorted(mine & new))
-        w.warnings.extend(_dropped(w, mine - verify.used_symbols(_added(w))[1]))
+        w.warnings.extend(_dropped(w, mine - mentioned))
         w.flags.extend(gaps + claims)
     _check_arity(todo, work, base, tsrc)
 
