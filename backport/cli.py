@@ -15,26 +15,77 @@ from .model import PortResult
 
 EXIT_OK, EXIT_NEEDS_HUMAN, EXIT_ERROR = 0, 1, 2
 
+EXIT_CODES = """exit status:
+  0  every hunk of every patch placed and verified
+  1  some hunk needs a human (conflict, missing) or a check failed; the series is still written
+  2  bad input (unreadable patch, unknown ref, hunk not matching the base, output exists)"""
+PORT_EPILOG = f"""examples:
+  backport port 1f2e3d4c --to linux-6.1.y --to linux-5.15.y -o out/     # a commit of this checkout
+  backport port v6.12..fixes --to stable/linux-6.1.y -o out/            # a range, as one series
+  backport port -3 HEAD --to v4.19 -o out/ && git am -3 out/v4.19/v4.19.mbx
+  backport port fix.patch --repo ~/linux --base v4.9.117 --to v4.14 -o out/
+
+{EXIT_CODES}"""
+MAIN_EPILOG = f"""examples:
+  backport demo
+  backport port abc123 --to linux-6.1.y -o out/ && git am -3 out/linux-6.1.y/linux-6.1.y.mbx
+  backport review out/ --attention
+
+{EXIT_CODES}"""
+REVIEW_EPILOG = """examples:
+  backport review out/
+  backport review out/ --target v5.4 --attention
+  backport review out/ --no-pager --width 100 | less
+
+exit status:
+  0  shown
+  2  OUT holds no report this version reads"""
+BATCH_EPILOG = """examples:
+  backport batch jobs.jsonl -o out/
+  echo '{"id": "a", "patch": "fix.patch", "repo": "/src/linux", "base": "v6.12", "to": ["v6.1"]}' > jobs.jsonl
+
+exit status:
+  0  every job complete
+  1  some job needs a human
+  2  a job had bad input, or the jobs file is unreadable"""
+DEMO_EPILOG = """examples:
+  backport demo
+  backport demo -o /tmp/demo-out -v
+  backport demo --json - | python3 -m json.tool
+
+exit status:
+  0  the demo ran (its conflicts on 5.4 and 5.10 are the expected outcome)
+  2  the demo trees were not found"""
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backport", description="Carry a kernel fix to the trees that need it.")
+    parser = argparse.ArgumentParser(prog="backport", description="Carry a kernel fix to the trees that need it.",
+                                     epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"backport {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    port = sub.add_parser("port", help="port a reference patch to one or more target trees")
-    port.add_argument("patch", help="patch, mbox or mail file; '-' for standard input")
-    port.add_argument("--repo", help="git checkout to read refs from (read-only)")
+    port = sub.add_parser("port", help="port a reference patch to one or more target trees",
+                          description="Port PATCH (one or more: one series, in order) to each --to tree.",
+                          epilog=PORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    port.add_argument("patch", nargs="+", metavar="PATCH",
+                      help="patch, mbox or mail file, a directory of patches, '-' for standard input, "
+                           "or a commit, a range (A..B) or '-N REV' of --repo; several are one series")
+    port.add_argument("--repo", help="git checkout to read commits and refs from, read-only "
+                                     "(default: the checkout the command runs in)")
     port.add_argument("--base", help="tree the patch was made against (ref or directory)")
     port.add_argument("--to", action="append", required=True, metavar="TARGET", help="target tree (ref or directory); repeatable")
     port.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     _common(port)
-    demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees")
+    demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees", epilog=DEMO_EPILOG,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("-o", "--output", metavar="OUT", help="output directory (default: a new temporary one)")
     _common(demo)
-    batch = sub.add_parser("batch", help="many ports in one process (JSON-lines jobs file)")
+    batch = sub.add_parser("batch", help="many ports in one process (JSON-lines jobs file)", epilog=BATCH_EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     batch.add_argument("jobs", help='JSON lines: {"id", "patch", "repo", "base", "to": [...]} per line')
     batch.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     batch.add_argument("--force", action="store_true", help="replace an existing output directory")
-    review = sub.add_parser("review", help="walk through the hunks of a run's output directory (OUT/report.json)")
+    review = sub.add_parser("review", help="walk through the hunks of a run's output directory (OUT/report.json)",
+                            epilog=REVIEW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     review.add_argument("out", metavar="OUT", help="output directory of a run (or its report.json)")
     review.add_argument("--target", action="append", metavar="TARGET", help="only this target; repeatable")
     review.add_argument("--attention", action="store_true",
@@ -60,6 +111,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="write no series for a target where a hunk needs a human or a check failed")
     p.add_argument("--review", action="store_true", help="then review the result hunk by hunk (see 'backport review')")
     p.add_argument("--no-pager", action="store_true", help="with --review: do not page the review")
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true",
+                      help="also the checks, rename evidence, warnings, history and Fixes:/stable notes")
+    loud.add_argument("-q", "--quiet", action="store_true", help="only what needs a human")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,21 +163,36 @@ def _batch(args) -> int:
 
 
 def run_port(args) -> tuple[list[PortResult], Output]:
-    from .ingest import read_patches
-    from .pipeline import port
+    from .commits import git_toplevel, read_inputs
     from .tree import Repository, open_tree
-    patches = read_patches(args.patch)
-    repo = Repository(args.repo) if args.repo else None
+    from .workflow import port_series
+    repo_path = args.repo or git_toplevel()
+    specs = [args.patch] if isinstance(args.patch, str) else list(args.patch)
+    patches = read_inputs(specs, repo_path)
+    repo = Repository(repo_path) if repo_path else None
     targets = [open_tree(t, repo) for t in args.to]
+    bases = _bases(args.base, patches, repo, open_tree)
     out = Output(args.output, force=args.force)
-    results = []
     with out.staging() as scratch, progress_bar(len(patches) * len(targets)) as step:
-        for patch in patches:
-            base_spec = pick_base(args.base, patch, repo)
-            base = open_tree(base_spec, repo)
-            results.append(port(patch, base, targets, scratch=scratch, base_name=base_spec, progress=step))
+        results = port_series(patches, bases, targets, scratch=scratch, repo_path=repo_path, progress=step)
         out.write_results(results, args)
     return results, out
+
+
+def _bases(given: str | None, patches, repo, open_tree) -> list:
+    """(name, tree) of each patch's base: its own, else the series' (the first patch's) base."""
+    out, trees = [], {}
+    for patch in patches:
+        try:
+            spec = pick_base(given, patch, repo)
+        except TreeError:
+            if not out:
+                raise
+            spec = out[-1][0]  # patch N of a series on one base: the base as 1..N-1 leave it
+        if spec not in trees:
+            trees[spec] = open_tree(spec, repo)
+        out.append((spec, trees[spec]))
+    return out
 
 
 @contextmanager

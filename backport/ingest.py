@@ -152,6 +152,14 @@ def _messages(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _parse_message(lines: list[str], lo: int, hi: int, source: str) -> Patch | None:
+    patch = _parse_one(lines, lo, hi, source)
+    sha = lines[lo][5:45] if _FORMAT_PATCH_FROM.match(lines[lo]) else None
+    if patch is not None and patch.meta.upstream is None and sha and sha.strip("0"):
+        return replace(patch, meta=replace(patch.meta, upstream=sha))  # git format-patch's "From <sha>"
+    return patch
+
+
+def _parse_one(lines: list[str], lo: int, hi: int, source: str) -> Patch | None:
     start = lo + 1 if _MBOX_FROM.match(lines[lo]) else lo
     end = _header_end(lines, start, hi)
     if end is not None:

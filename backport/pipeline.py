@@ -117,6 +117,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
 
 def _history(work, base: Tree, target: Tree) -> tuple[str, ...]:
     """Commits behind the drift, for the hunks that did not apply as they are."""
+    base, target = getattr(base, "inner", base), getattr(target, "inner", target)  # a series' overlay
     if not (isinstance(base, GitTree) and isinstance(target, GitTree)):
         return ()
     steady = (Verdict.EXACT, Verdict.OFFSET, Verdict.WHITESPACE)

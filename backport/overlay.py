@@ -1,0 +1,134 @@
+"""A tree as a series leaves it: patches 1..N-1 applied in memory.
+
+Patch N of a series is regenerated on the target as the patches before it
+leave it, so that ``git am`` of the whole series succeeds in order.  An
+``OverlayTree`` wraps a ``Tree`` and returns the patched text for the paths
+the series touched; everything else is read from the tree underneath.
+Nothing is written anywhere.
+
+Also here: git's blob ids (``git hash-object``) and the ``index`` lines that
+let ``git am -3`` fall back to a 3-way merge.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+
+from .model import ADDED, NO_EOL, REMOVED, FilePatch
+from .regenerate import Text
+from .tree import DirTree, GitTree, Tree, encode
+
+
+class OverlayError(ValueError):
+    """A diff that does not apply to the overlay's text (the series is not in order)."""
+
+
+def blob_id(text: str | None) -> str:
+    """``git hash-object`` of a file's text: sha1 of ``blob <len>\\0`` + content (zeros for no file)."""
+    if text is None:
+        return "0" * 40
+    data = encode(text)
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def apply_file(text: str | None, fp: FilePatch) -> str | None:
+    """``text`` with the hunks of ``fp`` applied at their own line numbers (a diff made on this text)."""
+    if fp.kind == "delete":
+        return None
+    lines = list(Text.of(text or "").lines)
+    delta = 0
+    for h in fp.hunks:
+        old = [ln.text + (NO_EOL if ln.no_newline else "") for ln in h.lines if ln.kind != ADDED]
+        new = [ln.text + (NO_EOL if ln.no_newline else "") for ln in h.lines if ln.kind != REMOVED]
+        at = (h.old_start if h.old_count else h.old_start + 1) - 1 + delta
+        if lines[at:at + len(old)] != old:
+            raise OverlayError(f"{fp.path}: hunk at line {h.old_start} does not match")
+        lines[at:at + len(old)] = new
+        delta += len(new) - len(old)
+    return Text(tuple(lines)).render()
+
+
+class OverlayTree(Tree):
+    """``inner`` with some files replaced by the text a series gave them."""
+
+    def __init__(self, inner: Tree):
+        self.inner = inner
+        self.name = inner.name
+        self.commit = inner.commit
+        self.files: dict[str, str | None] = {}  # path -> patched text (None: deleted)
+        self.applied = 0  # patches applied so far
+
+    # -- what the series did --------------------------------------------------
+
+    def apply(self, files) -> None:
+        """Apply a diff's files (made on this overlay's current text)."""
+        patched = {}
+        for fp in files:
+            if fp.kind not in ("modify", "add", "delete"):
+                continue
+            path = fp.new_path or fp.old_path or fp.path
+            patched[path] = apply_file(self.read(fp.path), fp)
+            if fp.old_path and fp.new_path and fp.old_path != fp.new_path:
+                patched[fp.old_path] = None
+        self.files.update(patched)
+        self.applied += 1
+
+    # -- the Tree interface ---------------------------------------------------
+
+    def read(self, path: str) -> str | None:
+        if path in self.files:
+            return self.files[path]
+        return self.inner.read(path)
+
+    def grep(self, pattern, *, paths=(), word=False, fixed=False):
+        hits = [h for h in self.inner.grep(pattern, paths=paths, word=word, fixed=fixed) if h[0] not in self.files]
+        if not self.files:
+            return hits
+        regex = re.compile((r"\b" if word else "") + (re.escape(pattern) if fixed else pattern) + (r"\b" if word else ""))
+        for path, text in sorted(self.files.items()):
+            if text is None or not _under(path, paths):
+                continue
+            for no, line in enumerate(text.split("\n"), 1):
+                if regex.search(line):
+                    hits.append((path, no, line))
+        return hits
+
+    def words(self, names, paths):
+        found = set(self.inner.words(names, paths))
+        for path, text in self.files.items():
+            if text is not None and _under(path, paths):
+                found |= {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)}
+        return found
+
+    def mode(self, path: str) -> str:
+        """The file's git mode in the tree underneath (100644 when not known)."""
+        return file_mode(self.inner, path)
+
+
+def _under(path: str, specs: tuple[str, ...]) -> bool:
+    """A path git grep would search for these pathspecs (directories and ``*.c`` globs)."""
+    if not specs:
+        return True
+    import fnmatch
+    return any(fnmatch.fnmatch(path, s) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], s)
+               or path.startswith(s.rstrip("/") + "/") or path == s for s in specs)
+
+
+def file_mode(tree: Tree, path: str) -> str:
+    """100755 for an executable file, else 100644."""
+    tree = tree.inner if isinstance(tree, OverlayTree) else tree
+    if isinstance(tree, GitTree):
+        run = subprocess.run(["git", "-C", tree.repo.path, "ls-tree", tree.commit, "--", path], capture_output=True)
+        mode = run.stdout.decode("utf-8", "replace").split(" ", 1)[0]
+        return mode if mode in ("100644", "100755", "120000") else "100644"
+    if isinstance(tree, DirTree):
+        full = tree.root / path
+        return "100755" if full.is_file() and os.access(full, os.X_OK) else "100644"
+    return "100644"
+
+
+def index_line(pre: str | None, post: str | None, mode: str) -> str:
+    """git's ``index <pre>..<post> <mode>`` line (abbreviated as format-patch --full-index does not)."""
+    return f"index {blob_id(pre)}..{blob_id(post)} {mode}"

@@ -1,0 +1,84 @@
+"""A series through the pipeline: patch N regenerated as patches 1..N-1 leave each tree.
+
+* On each target, patch N is ported to an ``OverlayTree`` holding what was
+  written for patches 1..N-1 there (only what was placed: what ``git am`` of
+  the series would give), so the mails apply in order.
+* On the base, patches that share one base (files or an mbox given one
+  ``--base``, or naming the same ``base-commit:``) are checked against that base
+  as patches 1..N-1 leave it; a commit's parent is its own base anyway.  A patch
+  that does not fit the base so changed is tried on the base as it is (the
+  patches were then independent fixes of one tree, not a series).
+* Every written diff gets ``index <pre>..<post> <mode>`` lines with the
+  target's blob ids before and after it, for ``git am -3``.
+* ``Fixes:`` and ``Cc: stable`` trailers are checked against each target.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .errors import BackportError, BaseMismatch
+from .ingest import parse_patches
+from .model import Patch, PortResult, TargetResult
+from .overlay import OverlayError, OverlayTree, apply_file, file_mode, index_line
+from .pipeline import port
+from .stable import Ancestry, annotate
+from .tree import Tree
+
+
+def port_series(patches: list[Patch], bases: list[tuple[str, Tree]], targets: list[Tree], *,
+                scratch: str | None, repo_path: str | None, progress=None) -> list[PortResult]:
+    """Port each patch in order; ``bases[i]`` is (name, tree) of patch i's base."""
+    overlays = [OverlayTree(t) for t in targets]
+    ancestry = Ancestry(repo_path)
+    base_overlay: OverlayTree | None = None
+    base_name: str | None = None
+    results = []
+    for patch, (name, base) in zip(patches, bases):
+        if name != base_name or base_overlay is None:
+            base_overlay, base_name = OverlayTree(base), name
+        result = _port_one(patch, base_overlay, base, overlays, scratch, name, progress)
+        base_overlay.apply(result.repaired.files)
+        targets_done = tuple(_indexed(t, ov) for t, ov in zip(result.targets, overlays))
+        results.append(annotate(replace(result, targets=targets_done), ancestry))
+    return results
+
+
+def _port_one(patch, base_overlay: OverlayTree, base: Tree, overlays, scratch, name, progress) -> PortResult:
+    trees = [_plain(ov) for ov in overlays]
+    try:
+        return port(patch, _plain(base_overlay), trees, scratch=scratch, base_name=name, progress=progress)
+    except BaseMismatch:
+        if not base_overlay.files:
+            raise
+        base_overlay.files.clear()  # not a series on this base: the patch fits the base as it is
+        return port(patch, base, trees, scratch=scratch, base_name=name, progress=progress)
+
+
+def _plain(overlay: OverlayTree) -> Tree:
+    """The tree itself while nothing is applied (its caches, its history), else the overlay."""
+    return overlay if overlay.files else overlay.inner
+
+
+def _indexed(t: TargetResult, overlay: OverlayTree) -> TargetResult:
+    """The target's diff with index lines; the overlay then moves on past it."""
+    if not t.diff:
+        overlay.applied += 1
+        return t
+    try:
+        files = parse_patches(t.diff.encode("utf-8", "surrogateescape"), t.target)[0].files
+    except BackportError:
+        return t
+    lines = t.diff.split("\n")
+    heads = [i for i, s in enumerate(lines) if s.startswith("diff --git ")]
+    if len(heads) != len(files):
+        return t
+    try:
+        extra = [index_line(overlay.read(fp.path), apply_file(overlay.read(fp.path), fp), file_mode(overlay, fp.path))
+                 for fp in files]
+        overlay.apply(files)
+    except OverlayError:
+        return t
+    for at, line in sorted(zip(heads, extra), reverse=True):
+        if not lines[at + 1].startswith("index "):
+            lines.insert(at + 1, line)
+    return replace(t, diff="\n".join(lines))
