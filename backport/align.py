@@ -3,10 +3,17 @@
 Exact matches (same tokens, whitespace and comments ignored) come first, from
 difflib; the gaps between them are filled by a small dynamic programme that
 pairs changed versions of the same statement (token similarity).  Work is
-bounded: gaps larger than ``GAP_LIMIT`` units on a side are left unpaired.
+bounded: gaps larger than ``GAP_LIMIT`` units on a side are left unpaired, and
+when difflib's work would grow with the square of the scope (long runs of the
+same statement: thousands of ``}`` or ``if (v) {``), the exact matches come
+from common ends and statements whose count is the same on both sides, paired
+in order (patience-style anchors), instead; difflib then only sees what lies
+between anchors, where its work is small again.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -15,6 +22,7 @@ from .cparse import Unit
 CODE_SIMILAR = 0.5  # token ratio above which two statements are versions of one another
 COMMENT_SIMILAR = 0.3
 GAP_LIMIT = 80
+MATCH_WORK = 200_000  # sum over keys of (count in base x count in target) that difflib may take
 
 
 @dataclass(frozen=True)
@@ -49,14 +57,100 @@ def similarity(a: Unit, b: Unit) -> float:
 
 
 def align(base: list[Unit], target: list[Unit]) -> Alignment:
-    matcher = SequenceMatcher(None, [u.key for u in base], [u.key for u in target], autojunk=False)
     pairs: list[Pair] = []
-    for op, b1, b2, t1, t2 in matcher.get_opcodes():
+    for op, b1, b2, t1, t2 in _opcodes([u.key for u in base], [u.key for u in target]):
         if op == "equal":
             pairs.extend(Pair(base[b1 + k], target[t1 + k], 1.0) for k in range(b2 - b1))
         elif op == "replace":
             pairs.extend(_fill_gap(base[b1:b2], target[t1:t2]))
     return Alignment(tuple(pairs))
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, from matching blocks found in bounded work."""
+    if _match_work(a, b) <= MATCH_WORK:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    blocks = sorted(_matching_blocks(a, b)) + [(len(a), len(b), 0)]
+    out, i, j = [], 0, 0
+    for ai, bj, size in blocks:
+        if i < ai or j < bj:
+            op = "replace" if i < ai and j < bj else ("delete" if i < ai else "insert")
+            out.append((op, i, ai, j, bj))
+        if size:
+            out.append(("equal", ai, ai + size, bj, bj + size))
+        i, j = ai + size, bj + size
+    return out
+
+
+def _match_work(a, b) -> int:
+    """What difflib's longest-match search costs at least: each base key against each of its
+    occurrences in the target."""
+    counts = Counter(b)
+    return sum(counts.get(x, 0) for x in a)
+
+
+def _matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """Exact runs (i, j, size): common ends, then anchors, difflib between anchors."""
+    found, todo = [], [(0, len(a), 0, len(b))]
+    while todo:
+        alo, ahi, blo, bhi = todo.pop()
+        while alo < ahi and blo < bhi and a[alo] == b[blo]:
+            found.append((alo, blo, 1))
+            alo, blo = alo + 1, blo + 1
+        while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+            ahi, bhi = ahi - 1, bhi - 1
+            found.append((ahi, bhi, 1))
+        if alo == ahi or blo == bhi:
+            continue
+        if _match_work(a[alo:ahi], b[blo:bhi]) <= MATCH_WORK:
+            sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            found.extend((alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n)
+            continue
+        anchors = _anchors(a, b, alo, ahi, blo, bhi)
+        prev_i, prev_j = alo, blo
+        for i, j in anchors:
+            found.append((i, j, 1))
+            todo.append((prev_i, i, prev_j, j))
+            prev_i, prev_j = i + 1, j + 1
+        if anchors:
+            todo.append((prev_i, ahi, prev_j, bhi))
+        # no anchor: a long gap of statements repeated unevenly, left unpaired
+    return found
+
+
+def _anchors(a, b, alo, ahi, blo, bhi) -> list[tuple[int, int]]:
+    """Pairs of equal keys that occur as often on both sides (k-th with k-th), the longest
+    subsequence of them increasing on both sides."""
+    where_a: dict[str, list[int]] = {}
+    for i in range(alo, ahi):
+        where_a.setdefault(a[i], []).append(i)
+    where_b: dict[str, list[int]] = {}
+    for j in range(blo, bhi):
+        if b[j] in where_a:
+            where_b.setdefault(b[j], []).append(j)
+    candidates = sorted((i, j) for key, js in where_b.items() if len(js) == len(where_a[key])
+                        for i, j in zip(where_a[key], js))
+    return _increasing(candidates)
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest chain of pairs increasing in j (pairs sorted by i, i distinct): patience sorting."""
+    tails: list[int] = []  # j of the last pair of the best chain of each length
+    tail_at: list[int] = []  # index into pairs of that pair
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        n = bisect_left(tails, j)
+        back[k] = tail_at[n - 1] if n else -1
+        if n == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[n], tail_at[n] = j, k
+    chain, k = [], tail_at[-1] if tail_at else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
 
 
 def _threshold(unit: Unit) -> float:
