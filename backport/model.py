@@ -216,6 +216,50 @@ class Check:
     detail: str = ""
 
 
+class Severity(str, Enum):
+    """How much a finding weighs on a hunk's verdict (see ``judge``)."""
+
+    INFO = "info"  # worth reading; the verdict may stay clean
+    REVIEW = "review"  # the port may not build or may mean something else in the target
+    BLOCK = "block"  # the change cannot be placed safely
+
+
+class FindingKind(str, Enum):
+    """What a check found; one member per check."""
+
+    ABSENT = "absent"  # the code the hunk changes is not in the target
+    FILE_CHANGE = "file-change"  # a whole-file change (add, delete, mode, binary, rename)
+    PLACEMENT = "placement"  # no safe place for a block
+    ANCHOR = "anchor"  # an anchor statement changed and no rename explains it
+    CHANGED_API = "changed-api"  # an added call to a function replaced with other arguments
+    OVERLAP = "overlap"  # its place overlaps another hunk's
+    DRIFT = "drift"  # how the context drifted (information)
+    HEADER = "header"  # an included header the target lacks
+    LACKING = "lacking"  # a name the base defines and the target has nowhere
+    UNDEFINED = "undefined"  # a name defined nowhere: not in the target, not by the patch
+    NEW_NAME = "new-name"  # a name new in the fix that the patch defines
+    CLAIM = "claim"  # a comment names a call the target's function no longer makes
+    DROPPED_USE = "dropped-use"  # a name the base's function uses and the target's no longer does
+    ARITY = "arity"  # a call with the wrong number of arguments for the target's prototype
+    MEMBER = "member"  # x->m where the target's struct has no member m
+    DIALECT = "dialect"  # C the target's dialect does not accept (gnu89)
+    UNDECLARED = "undeclared"  # an identifier the touched function uses that nothing declares
+    CLEANUP = "cleanup"  # an added early return that skips the function's cleanup label
+    DEPTH = "depth"  # lands at another block depth than in the base
+    PARTIAL = "partial"  # an added statement the target already has nearby
+    CHECK = "check"  # a verification of the written patch failed
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check learned about a hunk, with the evidence for it."""
+
+    kind: FindingKind
+    severity: Severity
+    message: str
+    evidence: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class HunkResult:
     path: str  # base path of the file

@@ -6,22 +6,21 @@ targets; each target's result does not depend on the others.
 """
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .base import repair_patch
-from .cparse import CFile, Function, identifiers, parse, parse_lines, split_comment
+from .cparse import CFile, Function, identifiers, parse, parse_lines
 from .indent import norm
 from .locate import Edit, LineMap, same_body, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
-from .model import (Check, FilePatch, Hunk, HunkResult, Patch, Place, PortResult, Rename,
-                    TargetResult, Verdict, diff_text)
+from .judge import Facts, Judgement, Placed, judge
+from .model import (Check, FilePatch, Finding, FindingKind, Hunk, HunkResult, Patch, Place, PortResult, Rename,
+                    Severity, TargetResult, Verdict, diff_text)
 from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, trim
 from .renames import RenameMap, Taught, explained, learn_from
 from .headers import respell_includes
 from .history import function_history
 from .tree import GitTree, Tree
-from . import arity, verify
+from . import verify
 
 
 @dataclass
@@ -74,7 +73,11 @@ def port(patch: Patch, base: Tree, targets: list[Tree], *, scratch: str | None =
 
 @dataclass
 class _Hunkwork:
-    """What is known about one reference hunk on one target while it is ported."""
+    """What is known about one reference hunk on one target while it is ported.
+
+    Facts only: where it goes, what it adds, the findings of the checks.  The
+    verdict is decided once, by ``judge.judge``, from these facts.
+    """
 
     path: str
     index: int
@@ -82,14 +85,25 @@ class _Hunkwork:
     repaired: bool
     scope: Scope | None = None
     placement: Placement | None = None
-    verdict: Verdict | None = None
-    reason: str = ""
     added: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     renames: list[Rename] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)  # findings that make a placed hunk a conflict
-    regenerated: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    already: bool = False  # the target already has the change
+    out: Hunk | None = None  # the hunk written for the target
     target_place: Place | None = None
+    strategy: str = ""  # how it was placed when not by the statement alignment
+
+    def add(self, kind: FindingKind, severity: Severity, message: str, *evidence: str) -> None:
+        self.findings.append(Finding(kind, severity, message, evidence))
+
+    @property
+    def in_play(self) -> bool:
+        """Not refused and not already applied: still to be placed and checked."""
+        return not self.already and not any(f.severity is Severity.BLOCK for f in self.findings)
+
+    @property
+    def placed(self) -> bool:
+        return self.out is not None and self.in_play
 
 
 def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> TargetResult:
@@ -104,25 +118,25 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
         _locate(w, files[w.path], base, tsrc, scopes)
     renames = _learn(w for w in work if w.scope)
     for w in work:
-        if w.verdict is None:
-            _judge(w, renames, tsrc)
+        if w.in_play:
+            _prepare(w, renames, tsrc)
     file_patches, checks = _regenerate(work, files, base, tsrc, scratch)
-    _check_symbols(work, base, tsrc)
+    _check(work, base, tsrc)
     _failed_checks(work, checks)
-    _escalate(work)
-    hunks = tuple(_result(w) for w in work)
-    history = _history(work, base.tree, target)
+    judged = [(w, judge(_facts(w))) for w in work]
+    hunks = tuple(_result(w, j) for w, j in judged)
+    history = _history(judged, base.tree, target)
     return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks), history)
 
 
-def _history(work, base: Tree, target: Tree) -> tuple[str, ...]:
+def _history(judged, base: Tree, target: Tree) -> tuple[str, ...]:
     """Commits behind the drift, for the hunks that did not apply as they are."""
     base, target = getattr(base, "inner", base), getattr(target, "inner", target)  # a series' overlay
     if not (isinstance(base, GitTree) and isinstance(target, GitTree)):
         return ()
     steady = (Verdict.EXACT, Verdict.OFFSET, Verdict.WHITESPACE)
-    changes = [(w.path, w.scope.function, w.scope.target_path) for w in work
-               if w.scope is not None and w.verdict not in steady]
+    changes = [(w.path, w.scope.function, w.scope.target_path) for w, j in judged
+               if w.scope is not None and j.verdict not in steady]
     return function_history(base, target, changes) if changes else ()
 
 
@@ -133,16 +147,16 @@ def _file_change(fp: FilePatch) -> _Hunkwork:
     """What a patch does to a file besides its hunks: reported, never dropped."""
     w = _Hunkwork(fp.path, 0, Hunk(0, 0, 0, 0, "", ()), False)
     detail = "; ".join(fp.extended) if fp.extended else fp.path
-    w.verdict = Verdict.CONFLICT
-    w.reason = f"{_WHAT.get(fp.kind, fp.kind)} of {fp.path} is not ported automatically ({detail}): apply it by hand"
+    w.add(FindingKind.FILE_CHANGE, Severity.BLOCK,
+          f"{_WHAT.get(fp.kind, fp.kind)} of {fp.path} is not ported automatically ({detail}): apply it by hand")
     return w
 
 
 def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:
-    if w.verdict is not None:
+    if not w.in_play:
         return
     if fp.kind in ("add", "delete", "binary"):
-        w.verdict, w.reason = Verdict.CONFLICT, f"{fp.kind} of a whole file is not ported automatically"
+        w.add(FindingKind.FILE_CHANGE, Severity.BLOCK, f"{fp.kind} of a whole file is not ported automatically")
         return
     bfile = base.file(fp.path)
     first, last = changed_lines(w.hunk)
@@ -153,7 +167,7 @@ def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -
     w.scope = scopes[key]
     if w.scope is None:
         what = f"{fn.name}() is" if fn else f"{fp.path} is"
-        w.verdict, w.reason = Verdict.MISSING, f"{what} not in the target tree"
+        w.add(FindingKind.ABSENT, Severity.BLOCK, f"{what} not in the target tree")
         return
     w.placement = place(w.hunk, w.scope, _line_map(w.scope))
 
@@ -226,26 +240,29 @@ def _first(cfile: CFile, unit) -> str:
     return " ".join(" ".join(cfile.lines[unit.start - 1:unit.end]).split())
 
 
-def _judge(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
+def _prepare(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
+    """Already applied, or the placement's findings and the added lines for the target."""
     p, s = w.placement, w.scope
     if _already_applied(w, renames):
-        w.verdict, w.reason = Verdict.ALREADY_APPLIED, "the target already has the change"
+        w.already = True
         return
+    for problem in p.problems:
+        w.add(FindingKind.PLACEMENT, Severity.BLOCK, problem)
     if p.problems:
-        w.verdict, w.reason = Verdict.CONFLICT, p.problems[0]
-        w.warnings.extend(p.problems[1:])
         return
     unexplained = [q for q in p.weak if q.base.kind == "code" and not explained(q, renames, s.function)]
     if unexplained:
         q = unexplained[0]
-        w.verdict = Verdict.CONFLICT
-        w.reason = (f"anchor `{_first(s.base_file, q.base)}` is `{_first(s.target_file, q.target)}` in the "
-                    "target and no rename explains the difference")
+        before, after = _first(s.base_file, q.base), _first(s.target_file, q.target)
+        w.add(FindingKind.ANCHOR, Severity.BLOCK,
+              f"anchor `{before}` is `{after}` in the target and no rename explains the difference",
+              f"{s.base_path}:{q.base.start}", f"{s.target_path}:{q.target.start}")
         return
     _rewrite_added(w, renames)
-    if w.verdict is None and _is_c(s.target_path):
+    if w.in_play and _is_c(s.target_path):
         _respell_headers(w, tsrc.tree)
-    w.warnings.extend(p.notes)
+    for note in p.notes:
+        w.add(FindingKind.DRIFT, Severity.INFO, note)
 
 
 def _respell_headers(w: _Hunkwork, target: Tree) -> None:
@@ -253,8 +270,8 @@ def _respell_headers(w: _Hunkwork, target: Tree) -> None:
         new, renames, warnings = respell_includes(lines, target)
         w.added[key] = new
         w.renames.extend(renames)
-        w.warnings.extend(warnings)
-        w.flags.extend(warnings)
+        for warning in warnings:
+            w.add(FindingKind.HEADER, Severity.REVIEW, warning)
 
 
 def _rewrite_added(w: _Hunkwork, renames: RenameMap) -> None:
@@ -276,12 +293,11 @@ def _calls_changed_api(w: _Hunkwork, renames: RenameMap, code: dict[str, str]) -
     """An added line calling a function whose target version takes other arguments is a conflict."""
     changed = {old: new for old, new in renames.for_function(w.scope.function).items() if old not in code}
     for line in (x for v in w.added.values() for x in v):
-        head, _ = split_comment(line)
-        hit = next((n for n in identifiers(head) if n in changed), None)
+        hit = next((n for n in identifiers(verify.code_of(line)) if n in changed), None)
         if hit:
-            w.verdict = Verdict.CONFLICT
-            w.reason = (f"an added line uses {hit}(), which the target replaced by {changed[hit]}() "
-                        "with other arguments: adapt the call by hand")
+            w.add(FindingKind.CHANGED_API, Severity.BLOCK,
+                  f"an added line uses {hit}(), which the target replaced by {changed[hit]}() "
+                  "with other arguments: adapt the call by hand")
             return
 
 
@@ -338,7 +354,7 @@ def _contains(hay: list[str], needle: list[str]) -> bool:
 def _regenerate(work, files, base: Sources, tsrc: Sources, scratch) -> tuple[list[FilePatch], list[Check]]:
     by_path: dict[str, list[_Hunkwork]] = {}
     for w in work:
-        if w.verdict is None:
+        if w.in_play:
             by_path.setdefault(w.scope.target_path, []).append(w)
     out, checks, originals = [], [], {}
     for path, ws in by_path.items():
@@ -379,37 +395,26 @@ def _final_edit(w: _Hunkwork, edit: Edit, text: Text) -> Edit:
 
 def _overlap_conflict(ws) -> None:
     for w in ws:
-        w.verdict, w.reason = Verdict.CONFLICT, "its place in the target overlaps another hunk's"
+        w.add(FindingKind.OVERLAP, Severity.BLOCK, "its place in the target overlaps another hunk's")
 
 
 def _verdicts(ws, hunks, files, path) -> None:
+    """Each hunk's written form and where it lands (the verdict comes later, from ``judge``)."""
     for w in ws:
         hunk = next(h for h, tags in hunks if id(w) in tags)
-        w.regenerated = hunk.text()
+        w.out = hunk
         w.target_place = Place(path, w.scope.function, hunk.old_start, hunk.old_start + max(hunk.old_count - 1, 0))
-        w.verdict, w.reason = _clean_verdict(w, hunk)
 
 
-def _clean_verdict(w: _Hunkwork, out: Hunk) -> tuple[Verdict, str]:
-    ref = w.hunk
-    same_text = _embedded(ref, out)
-    if w.scope.relocated:
-        return Verdict.RELOCATED, w.scope.new_home
-    if w.renames:
-        names = ", ".join(f"{r.old} -> {r.new}" for r in w.renames)
-        return Verdict.RENAMED, f"added lines rewritten for the target's names: {names}"
-    if w.placement.replaced:
-        return Verdict.DRIFTED, "the lines it changes were rewritten in the target; that version is replaced"
-    if not same_text:
-        why = w.placement.notes[0] if w.placement.notes else "context differs, anchors found"
-        return Verdict.DRIFTED, why
-    repaired = "; whitespace repaired against the base" if w.repaired else ""
-    moved = min(e.start for e in w.placement.edits) - changed_lines(ref)[0]
-    if moved:
-        return Verdict.OFFSET, f"same text, {moved:+d} lines{repaired}"
-    if w.repaired:
-        return Verdict.WHITESPACE, "applies once its damaged whitespace is repaired against the base"
-    return Verdict.EXACT, "applies as is"
+def _facts(w: _Hunkwork) -> Facts:
+    """The facts ``judge`` decides a hunk's verdict from."""
+    placed = None
+    if w.placed:
+        s = w.scope
+        placed = Placed(s.new_home if s.relocated else None, tuple(w.renames), bool(w.placement.replaced),
+                        _embedded(w.hunk, w.out), min(e.start for e in w.placement.edits) - changed_lines(w.hunk)[0],
+                        w.repaired, w.strategy)
+    return Facts(tuple(w.findings), w.already, placed)
 
 
 def _embedded(ref: Hunk, out: Hunk) -> bool:
@@ -419,74 +424,20 @@ def _embedded(ref: Hunk, out: Hunk) -> bool:
     return any(have[i:i + n] == want for i in range(len(have) - n + 1))
 
 
-def _check_symbols(work, base: Sources, tsrc: Sources) -> None:
-    """Warn about names the added lines use that the target lacks or uses differently.
-
-    Every such finding is a warning on the hunk.  Two of them mean the hunk
-    as written is wrong for the target, and make a placed hunk a ``conflict``
-    (it stays in the patch for the reviewer to adapt): a name the base has
-    but the target has nowhere (an API the target lacks), and a function a
-    comment names that the base's function calls and the target's no longer
-    does (the comment's claim no longer holds).  A name neither tree has is
-    new in this fix: a warning to port the part that defines it too.
-    """
-    todo = [w for w in work if w.scope is not None and w.verdict.clean and _is_c(w.scope.target_path)]
+def _check(work, base: Sources, tsrc: Sources) -> None:
+    """The checks of ``verify`` on every placed C hunk; their findings go on the hunk."""
+    todo = [w for w in work if w.placed and _is_c(w.scope.target_path)]
     if not todo:
         return
-    added_by = _added_names(work)
-    names = {id(w): _names(w, added_by) for w in todo}
-    lacking, new = _lookup(set().union(*names.values()), todo, base, tsrc)
+    code = [verify.HunkCode(id(w), w.scope, tuple(_added(w)), tuple(x for b in blocks(w.hunk) for x in b.removed))
+            for w in todo]
+    everything = [tuple(_added(o)) for o in work]
+    found = verify.check_symbols(code, everything, base.tree, tsrc.tree)
+    for more in (verify.check_arity(code, everything, base.tree, tsrc.tree),):
+        for key, extra in more.items():
+            found[key].extend(extra)
     for w in todo:
-        mine = names[id(w)]
-        gaps = [f"`{n}` exists in the base but nowhere in the target tree" for n in sorted(mine & lacking)]
-        mentioned = verify.used_symbols(_added(w))[1]
-        claims = _dropped(w, mentioned & mine)
-        w.warnings.extend(gaps + claims)
-        w.warnings.extend(f"`{n}` is new in this fix: port the part that defines it too" for n in sorted(mine & new))
-        w.warnings.extend(_dropped(w, mine - mentioned))
-        w.flags.extend(gaps + claims)
-    _check_arity(todo, work, base, tsrc)
-
-
-def _check_arity(todo, work, base: Sources, tsrc: Sources) -> None:
-    """Flag added calls to functions whose parameter count differs between base and target."""
-    wanted = {id(w): _calls(w) for w in todo}
-    ours = {n for o in work for line in _added(o) if "(" in line for n in identifiers(line)
-            if f"{n}(" in line.replace(" (", "(") and _declares(line, n)}
-    names = {n for c in wanted.values() for n in c} - ours
-    if not names:
-        return
-    def near(paths):  # the files' own directories: where a driver's or subsystem's API lives
-        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p}))
-    b = arity.lookup(base.tree, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
-                     near(w.scope.base_path for w in todo))
-    t = arity.lookup(tsrc.tree, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
-                     near(w.scope.target_path for w in todo))
-    for w in todo:
-        for name, n in sorted(wanted[id(w)].items()):
-            if name in b and name in t and b[name] != t[name] and n == b[name]:
-                found = (f"`{name}()` takes {t[name]} argument(s) in the target, {b[name]} in the base; "
-                         f"the added call passes {n}")
-                w.warnings.append(found)
-                w.flags.append(found)
-
-
-def _files(todo, which: str) -> list[CFile]:
-    """The distinct base or target files of some hunks' scopes."""
-    return list({id(f): f for f in (getattr(w.scope, which) for w in todo)}.values())
-
-
-def _calls(w: _Hunkwork) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for line in _added(w):
-        out.update(arity.calls(verify.code_of(line)))
-    return out
-
-
-def _declares(line: str, name: str) -> bool:
-    """The added line is a definition or prototype of ``name`` (it starts at column 0)."""
-    return bool(line[:1]) and (line[0].isalpha() or line[0] == "_") and not line.rstrip().endswith(");") \
-        or bool(re.match(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\(", line))
+        w.findings.extend(found[id(w)])
 
 
 def _failed_checks(work, checks) -> None:
@@ -496,65 +447,15 @@ def _failed_checks(work, checks) -> None:
             continue
         for w in work:
             hit = check.name != "re-parse" or (w.scope is not None and f"{w.scope.function}()" in check.detail)
-            if hit and w.verdict is not None and w.verdict.clean:
-                w.flags.append(f"{check.name} failed: {check.detail}")
-                w.warnings.append(f"{check.name} failed: {check.detail}")
-
-
-def _escalate(work) -> None:
-    """A placed hunk with a finding that makes it wrong as written is a conflict."""
-    for w in work:
-        if w.flags and w.verdict is not None and w.verdict.clean:
-            w.reason = f"placed, but {w.flags[0]} (review the added lines)"
-            w.verdict = Verdict.CONFLICT
-
-
-def _lookup(names: set[str], todo, base: Sources, tsrc: Sources) -> tuple[set[str], set[str]]:
-    """(names the base has and the target lacks, names neither has).
-
-    Cheap lookups first: the files already read, then ``git grep`` near them
-    (their directories and include/).  Only a name the base has nearby and
-    the target has not is searched for in the whole target tree.
-    """
-    def near(paths):
-        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
-
-    t_known = {tok for f in _files(todo, "target_file") for tok in identifiers("\n".join(f.lines))}
-    b_known = {tok for f in _files(todo, "base_file") for tok in identifiers("\n".join(f.lines))}
-    t_near = near(w.scope.target_path for w in todo)
-    not_near = verify.missing_symbols(names, tsrc.tree, t_near, t_known, whole_tree=False)
-    new = verify.missing_symbols(not_near, base.tree, near(w.scope.base_path for w in todo), b_known,
-                                 whole_tree=False)
-    lacking = verify.missing_symbols(not_near - new, tsrc.tree, (), set())
-    return lacking, new
+            if hit and w.placed:
+                w.add(FindingKind.CHECK, Severity.REVIEW, f"{check.name} failed: {check.detail}")
 
 
 def _added(w: _Hunkwork) -> list[str]:
     return [x for v in w.added.values() for x in v] or [x for b in blocks(w.hunk) for x in b.added]
 
 
-def _names(w: _Hunkwork, added_by: Counter) -> set[str]:
-    """Names the added lines use, less those the patch's other hunks add."""
-    code, mentioned = verify.used_symbols(_added(w))
-    own = set(identifiers("\n".join(_added(w))))
-    return {n for n in code | mentioned if added_by[n] - (n in own) == 0}
-
-
-def _added_names(work) -> Counter:
-    """In how many hunks' added lines each identifier appears."""
-    return Counter(n for o in work for n in set(identifiers("\n".join(_added(o)))))
-
-
-def _dropped(w: _Hunkwork, names: set[str]) -> list[str]:
-    s = w.scope
-    bscope = "\n".join(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]])
-    tscope = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
-    where = f"{s.function}()" if s.function else s.target_path
-    return [f"the added lines name `{n}`, which the base's {where} uses and the target's no longer does"
-            for n in sorted(verify.dropped_uses(names, bscope, tscope))]
-
-
-def _result(w: _Hunkwork) -> HunkResult:
+def _result(w: _Hunkwork, j: Judgement) -> HunkResult:
     s = w.scope
     bplace = None
     if s is not None:
@@ -563,7 +464,8 @@ def _result(w: _Hunkwork) -> HunkResult:
     target_text = None
     if w.placement and w.placement.replaced:
         target_text = "\n".join(w.placement.replaced)
-    elif w.verdict in (Verdict.CONFLICT,) and s is not None:
+    elif j.verdict is Verdict.CONFLICT and s is not None:
         target_text = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]][:80])
-    return HunkResult(w.path, w.index, w.verdict, w.reason, bplace, w.target_place, w.hunk.text(),
-                      w.regenerated, target_text, tuple(w.renames), tuple(dict.fromkeys(w.warnings)))
+    regenerated = w.out.text() if w.out is not None else None
+    return HunkResult(w.path, w.index, j.verdict, j.reason, bplace, w.target_place, w.hunk.text(),
+                      regenerated, target_text, tuple(w.renames), j.warnings)

@@ -14,10 +14,14 @@ import os
 import re
 import subprocess
 import tempfile
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import arity
 from .cparse import CFile, function_errors, identifiers
-from .model import Check
+from .locate import Scope
+from .model import Check, Finding, FindingKind, Severity
 from .tree import Tree, encode
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
@@ -81,9 +85,12 @@ def code_of(line: str) -> str:
     return _strip_strings(_split(line)[0])
 
 
+_COMMENT_LINE = re.compile(r"^(?:/\*|//|\*(?:\s|/|$))")  # " * text", "*/", "/* x", not "*p = x;"
+
+
 def _split(line: str) -> tuple[str, str, str]:
     stripped = line.strip()
-    if stripped.startswith(("*", "/*", "//")):
+    if _COMMENT_LINE.match(stripped):
         return "", "", stripped
     for marker in ("/*", "//"):
         if marker in line:
@@ -93,6 +100,7 @@ def _split(line: str) -> tuple[str, str, str]:
 
 
 def _strip_strings(text: str) -> str:
+    text = re.sub(r"'(?:[^'\\]|\\.)+'", "0", text)  # 'a', '\\n'
     return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
@@ -114,10 +122,25 @@ def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known:
 
 
 def _found(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
+    """The names that occur in code (not only in comments or strings) under ``paths``."""
     found: set[str] = set()
     for chunk in range(0, len(names), 64):
         part = names[chunk:chunk + 64]
-        found.update(target.words(part, paths))
+        seen = target.words(part, paths)
+        found.update(_in_code(sorted(seen), target, paths))
+    return found
+
+
+def _in_code(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
+    """Of names known to occur under ``paths``, those with a hit outside comments and strings."""
+    if not names:
+        return set()
+    found: set[str] = set()
+    wanted = set(names)
+    for _, _, text in target.grep("|".join(names), paths=paths, word=True, fixed=False):
+        found.update(wanted & set(identifiers(code_of(text))))
+        if found == wanted:
+            break
     return found
 
 
@@ -125,3 +148,170 @@ def dropped_uses(names: set[str], base_scope_text: str, target_scope_text: str) 
     """Names the base function uses that the target function no longer does."""
     base_ids, target_ids = set(identifiers(base_scope_text)), set(identifiers(target_scope_text))
     return {n for n in names if n in base_ids and n not in target_ids}
+
+
+# ---------------------------------------------------------------------------
+# checks of the added lines against the target, as findings
+
+
+@dataclass(frozen=True)
+class HunkCode:
+    """What the checks read of one placed hunk: its scope and the lines it adds."""
+
+    key: int
+    scope: Scope
+    added: tuple[str, ...]
+    removed: tuple[str, ...] = ()
+
+
+def _finding(kind: FindingKind, severity: Severity, message: str, *evidence: str) -> Finding:
+    return Finding(kind, severity, message, tuple(evidence))
+
+
+def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tree,
+                  target: Tree) -> dict[int, list[Finding]]:
+    """Names the added lines use that the target lacks, defines nowhere, or uses differently.
+
+    A name the base has but the target has nowhere (an API the target lacks),
+    a name in code that neither tree nor the patch defines and the hunk does
+    not declare, and a function a comment names that the base's function
+    calls and the target's no longer does (the claim no longer holds) are
+    ``review`` findings.  A name only a comment mentions that neither tree
+    has is information.
+    """
+    out: dict[int, list[Finding]] = {h.key: [] for h in todo}
+    if not todo:
+        return out
+    added_by = Counter(n for lines in all_added for n in set(identifiers("\n".join(lines))))
+    names = {h.key: _names(h, added_by) for h in todo}
+    lacking, new = _lookup(set().union(*names.values()), todo, base, target)
+    undefined = _defined_nowhere({n for h in todo for n in _undeclared(h, names[h.key] & new)}, base, target)
+    for h in todo:
+        mine = names[h.key]
+        code, mentioned = used_symbols(list(h.added))
+        found = out[h.key]
+        found += [_finding(FindingKind.LACKING, Severity.REVIEW, f"`{n}` exists in the base but nowhere in the target tree")
+                  for n in sorted(mine & lacking)]
+        found += [_finding(FindingKind.CLAIM, Severity.REVIEW, m) for m in _dropped(h.scope, mentioned & mine)]
+        for n in sorted(mine & new):
+            if n in undefined and n in code:
+                found.append(_finding(FindingKind.UNDEFINED, Severity.REVIEW,
+                                      f"`{n}` is defined nowhere: not in the target, the base or this patch"))
+            else:
+                found.append(_finding(FindingKind.NEW_NAME, Severity.INFO,
+                                      f"`{n}` is new in this fix: port the part that defines it too"))
+        found += [_finding(FindingKind.DROPPED_USE, Severity.INFO, m) for m in _dropped(h.scope, mine - mentioned)]
+    return out
+
+
+_NOT_API = re.compile(r"^(?:CONFIG_\w+|__builtin_\w+|__func__|__VA_ARGS__|KBUILD_\w+|__(?:FILE|LINE|COUNTER)__)$")
+_DECLARED = re.compile(r"(?:^|[,(]\s*|\b(?:int|char|long|short|bool|void|unsigned|signed|u8|u16|u32|u64|s8|s16|s32|s64"
+                       r"|size_t|ssize_t|loff_t|[a-z_0-9]+_t)\s*\**\s*|\*\s*|\}\s*)([A-Za-z_]\w*)\s*(?:=|;|,|\[|\)\s*;|$)")
+
+
+def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
+    """Candidates the hunk's added lines use in code without declaring them
+    (no local declaration, #define, label, member or macro parameter)."""
+    declared, in_define, text = set(), False, []
+    for line in h.added:
+        code = code_of(line)
+        stripped = code.strip()
+        if in_define or stripped.startswith("#"):
+            in_define = stripped.endswith("\\")
+            declared.update(identifiers(code))
+            continue
+        declared.update(re.findall(r"\b([A-Za-z_]\w*)\s*:(?!:)", code))
+        declared.update(m.group(1) for m in re.finditer(r"\b(?:struct|union|enum)\s+\w+\s*\**\s*(\w+)", code))
+        declared.update(m.group(1) for m in re.finditer(r"\b[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,]", code))
+        text.append(code)
+    members = set(re.findall(r"(?:->|\.)\s*([A-Za-z_]\w*)", "\n".join(text)))
+    used = set(identifiers("\n".join(text)))
+    return {n for n in candidates if n in used and n not in declared and n not in members
+            and not _NOT_API.match(n)}
+
+
+def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
+    """Of names not found near either file, those neither whole tree has in code."""
+    if not names:
+        return set()
+    rest = missing_symbols(names, target, (), set())
+    return missing_symbols(rest, base, (), set()) if rest else set()
+
+
+def _names(h: HunkCode, added_by: Counter) -> set[str]:
+    """Names the added lines use, less those the patch's other hunks add."""
+    code, mentioned = used_symbols(list(h.added))
+    own = set(identifiers("\n".join(h.added)))
+    return {n for n in code | mentioned if added_by[n] - (n in own) == 0}
+
+
+def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree) -> tuple[set[str], set[str]]:
+    """(names the base has and the target lacks, names neither has nearby).
+
+    Cheap lookups first: the code of the files already read, then ``git grep``
+    near them (their directories and include/), hits in comments and strings
+    not counted.  Only a name the base has nearby and the target has not is
+    searched for in the whole target tree.
+    """
+    def near(paths):
+        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
+
+    t_known = {tok for f in _files(todo, "target_file") for u in f.units for tok in u.tokens}
+    b_known = {tok for f in _files(todo, "base_file") for u in f.units for tok in u.tokens}
+    not_near = missing_symbols(names, target, near(h.scope.target_path for h in todo), t_known, whole_tree=False)
+    new = missing_symbols(not_near, base, near(h.scope.base_path for h in todo), b_known, whole_tree=False)
+    lacking = missing_symbols(not_near - new, target, (), set())
+    return lacking, new
+
+
+def _files(todo: list[HunkCode], which: str) -> list[CFile]:
+    """The distinct base or target files of some hunks' scopes."""
+    return list({id(f): f for f in (getattr(h.scope, which) for h in todo)}.values())
+
+
+def _dropped(s: Scope, names: set[str]) -> list[str]:
+    bscope = "\n".join(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]])
+    tscope = "\n".join(s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
+    where = f"{s.function}()" if s.function else s.target_path
+    return [f"the added lines name `{n}`, which the base's {where} uses and the target's no longer does"
+            for n in sorted(dropped_uses(names, bscope, tscope))]
+
+
+def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tree,
+                target: Tree) -> dict[int, list[Finding]]:
+    """Added calls to functions whose parameter count differs between base and target."""
+    out: dict[int, list[Finding]] = {h.key: [] for h in todo}
+    wanted = {h.key: _calls(h.added) for h in todo}
+    ours = {n for lines in all_added for line in lines if "(" in line for n in identifiers(line)
+            if f"{n}(" in line.replace(" (", "(") and _declares(line, n)}
+    names = {n for c in wanted.values() for n in c} - ours
+    if not names:
+        return out
+
+    def near(paths):  # the files' own directories, and include/: where a prototype lives
+        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p} | {"include/linux"}))
+    b = arity.lookup(base, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
+                     near(h.scope.base_path for h in todo))
+    t = arity.lookup(target, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
+                     near(h.scope.target_path for h in todo))
+    for h in todo:
+        for name, n in sorted(wanted[h.key].items()):
+            if name in b and name in t and b[name] != t[name] and n == b[name]:
+                out[h.key].append(_finding(
+                    FindingKind.ARITY, Severity.REVIEW,
+                    f"`{name}()` takes {t[name]} argument(s) in the target, {b[name]} in the base; "
+                    f"the added call passes {n}"))
+    return out
+
+
+def _calls(added: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in added:
+        out.update(arity.calls(code_of(line)))
+    return out
+
+
+def _declares(line: str, name: str) -> bool:
+    """The added line is a definition or prototype of ``name`` (it starts at column 0)."""
+    return bool(line[:1]) and (line[0].isalpha() or line[0] == "_") and not line.rstrip().endswith(");") \
+        or bool(re.match(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\(", line))

@@ -142,10 +142,10 @@ def test_hunks_match_git_diff_byte_for_byte(tmp_path):
 
 
 def test_failed_verification_makes_placed_hunks_conflicts():
-    from backport.model import Check, Hunk, Verdict
-    from backport.pipeline import _Hunkwork, _escalate, _failed_checks
-    w = _Hunkwork("mm/a.c", 1, Hunk(1, 1, 1, 1, "", ()), False)
-    w.verdict = Verdict.OFFSET
-    _failed_checks([w], [Check("git apply --check", False, "error: patch failed: mm/a.c:3")])
-    _escalate([w])
-    assert w.verdict == Verdict.CONFLICT and "git apply --check failed" in w.reason
+    from backport.judge import Facts, Placed, judge
+    from backport.model import Finding, FindingKind, Severity, Verdict
+    placed = Placed(None, (), False, True, 3, False)
+    assert judge(Facts((), False, placed)).verdict == Verdict.OFFSET
+    failed = Finding(FindingKind.CHECK, Severity.REVIEW, "git apply --check failed: error: patch failed: mm/a.c:3")
+    j = judge(Facts((failed,), False, placed))
+    assert j.verdict == Verdict.CONFLICT and "git apply --check failed" in j.reason
