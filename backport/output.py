@@ -16,8 +16,14 @@ from .errors import OutputError
 from .model import PortResult
 from .report import dump_json, render_markdown
 from .series import SeriesEntry, cover_letter, mail, review_items, slug
+from .stable import series_name
 
-COVER = "0000-cover-letter.patch"
+COVER = "0000-cover-letter.txt"  # not *.patch: `git am OUT/<target>/*.patch` must not meet it (no diff in it)
+
+
+def mbox_name(dirname: str) -> str:
+    """The one file holding a target's whole series, for ``git am -3`` in one go (b4's ``.mbx``)."""
+    return f"{dirname}.mbx"
 
 
 def target_dirname(target: str) -> str:
@@ -97,9 +103,9 @@ class Output:
     def _series(self, name: str, dirname: str, entries, args, signoff: str | None, style: str) -> None:
         folder = self.stage / dirname
         folder.mkdir(exist_ok=True)
-        prefix = args.subject_prefix or f"PATCH {name}"
+        prefix = args.subject_prefix or f"PATCH {series_name(name) or target_dirname(name)}"
         blocked = [t for _, _, t in entries if not t.complete]
-        info = {"target": name, "dir": folder.name, "files": [], "cover_letter": None, "skipped": None}
+        info = {"target": name, "dir": folder.name, "files": [], "cover_letter": None, "skipped": None, "mbox": None}
         self.series.append(info)
         if getattr(args, "no_partial", False) and blocked:
             count = sum(len(review_items(t)) for t in blocked)
@@ -114,6 +120,10 @@ class Output:
             (folder / file).write_bytes(text.encode("utf-8", "surrogateescape"))
             self.files[(i, name)] = str(self.path / folder.name / file)
             info["files"].append(file)
+        if numbered:  # the mails in order, as git format-patch --stdout would give them
+            mails = b"".join((folder / f).read_bytes() for f in info["files"])
+            (folder / mbox_name(folder.name)).write_bytes(mails)
+            info["mbox"] = mbox_name(folder.name)
         for i, result, target in entries:
             number = next((n for n, (j, _, _) in enumerate(numbered, 1) if j == i), None)
             listed.append(SeriesEntry(result, target, number))

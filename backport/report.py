@@ -37,6 +37,22 @@ texts are unified-diff text, newline-terminated; null means "not known" or
               "patch_file": "OUT/v4.14/0001-...patch" | null,   # null: not written
               "checks": [{"name", "ok", "detail"}],            # git apply --check, re-parse, ...
               "history": ["..."],                # commits that touched the functions
+              "fixes": [                         # Fixes: trailers of the patch, seen from this target
+                {"commit": "abc123def456",       # as the trailer names it
+                 "subject": "...",
+                 "resolved": "sha" | null,       # the full id; null: the repository does not hold it
+                 "in_target": true | false | null,   # the target contains it (or a backport naming it);
+                                                 # false: the target probably needs no fix; null: not known
+                 "in_series": 1 | null}          # it is patch N of this series
+              ],
+              "stable": [                        # Cc: stable@vger.kernel.org # ... lines
+                {"text": "5.10.x: a1f84a3: subject",  # after the '#'
+                 "version": "5.10" | null,       # oldest series that needs the fix
+                 "prerequisite": "a1f84a3" | null, "subject": "...",
+                 "target_version": "4.19.y" | null,   # the target's series, from its name
+                 "needed": true | false | null,  # the target is that series or later
+                 "in_target": true | false | null}    # the prerequisite is in the target
+              ],
               "diff": "diff --git ...",          # the regenerated patch, "" when nothing placed
               "hunks": [                         # reference order
                 {
@@ -65,13 +81,15 @@ texts are unified-diff text, newline-terminated; null means "not known" or
           "dir": "v4.14",                        # directory name under OUT
           "files": ["0001-...patch"],            # the mails, in order
           "cover_letter": "0000-cover-letter.patch" | null,   # when more than one mail
-          "skipped": "--no-partial: ..." | null  # why no series was written
+          "skipped": "--no-partial: ..." | null, # why no series was written
+          "mbox": "v4.14.mbx" | null             # the whole series in one file for git am -3 (no cover letter)
         }
       ]
     }
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from rich.console import Console
@@ -79,8 +97,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .model import (Check, HunkResult, Patch, PatchMeta, Place, PortResult, Rename, Repair,
-                    TargetResult, Verdict, diff_text)
+from .model import (Check, FixesCheck, HunkResult, Patch, PatchMeta, Place, PortResult, Rename, Repair,
+                    StableHint, TargetResult, Verdict, diff_text)
 
 SCHEMA = 1
 _STYLE = {
@@ -119,6 +137,8 @@ def _target_json(t: TargetResult, patch_file: str | None) -> dict:
         "patch_file": patch_file,
         "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in t.checks],
         "history": list(t.history),
+        "fixes": [dataclasses.asdict(f) for f in t.fixes],
+        "stable": [dataclasses.asdict(s) for s in t.stable],
         "diff": t.diff,
         "hunks": [{
             "path": h.path, "index": h.index, "verdict": h.verdict.value, "clean": h.verdict.clean,
@@ -166,6 +186,7 @@ def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], 
                 target=t["target"], commit=t.get("commit"), diff=t.get("diff") or "",
                 checks=tuple(Check(c["name"], c["ok"], c.get("detail", "")) for c in t.get("checks", [])),
                 history=tuple(t.get("history", [])),
+                fixes=_loaded(FixesCheck, t.get("fixes")), stable=_loaded(StableHint, t.get("stable")),
                 hunks=tuple(HunkResult(
                     path=h["path"], index=h["index"], verdict=Verdict(h["verdict"]), reason=h.get("reason", ""),
                     base=_load_place(h.get("base")), target=_load_place(h.get("target")),
@@ -177,6 +198,22 @@ def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], 
                                   repairs=tuple(Repair(**x) for x in p.get("repairs", [])),
                                   repaired=repaired, targets=tuple(targets)))
     return results, files, list(doc.get("series", []))
+
+
+_TYPES = {"str": (str,), "str | None": (str, type(None)), "bool | None": (bool, type(None)),
+          "int | None": (int, type(None))}
+
+
+def _loaded(cls, items) -> tuple:
+    """The entries of a list of ``cls`` fields that have every field with its type (others skipped)."""
+    fields = dataclasses.fields(cls)
+    out = []
+    for x in items if isinstance(items, list) else []:
+        values = {f.name: x.get(f.name) for f in fields} if isinstance(x, dict) else None
+        if values and all(isinstance(values[f.name], _TYPES.get(f.type, (object,)))
+                          and not (f.type == "int | None" and isinstance(values[f.name], bool)) for f in fields):
+            out.append(cls(**values))
+    return tuple(out)
 
 
 def _load_place(p: dict | None) -> Place | None:
@@ -216,6 +253,11 @@ def summary_table(results: list[PortResult]) -> Table:
 
 def render_terminal(results: list[PortResult], console: Console) -> None:
     console.print(summary_table(results))
+    render_terminal_details(results, console)
+
+
+def render_terminal_details(results: list[PortResult], console: Console) -> None:
+    """Repairs, checks, renames with their evidence, warnings and history (``port -v``)."""
     for r in results:
         for x in r.repairs:
             console.print(f"repaired {x.path}#{x.hunk}: {x.restored} line(s) restored from the base, "

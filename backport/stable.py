@@ -106,21 +106,28 @@ class Ancestry:
         return subprocess.run(["git", "-C", self.repo, *args], capture_output=True)
 
 
-def annotate(result: PortResult, ancestry: Ancestry) -> PortResult:
-    """The result with each target's Fixes: checks and stable hints."""
+def annotate(result: PortResult, ancestry: Ancestry, earlier: tuple[str | None, ...] = ()) -> PortResult:
+    """The result with each target's Fixes: checks and stable hints.
+
+    ``earlier``: the upstream ids of the patches before this one in the
+    series; a Fixes: naming one of them is fixed within the series.
+    """
     body = result.patch.meta.body
     fixes, hints = fixes_of(body), stable_lines(body)
     if not fixes and not hints:
         return result
     full = {sha: ancestry.resolve(sha) for sha, _ in fixes}
     full.update({sha: ancestry.resolve(sha) for _, _, sha, _ in hints if sha})
-    targets = tuple(_target(t, fixes, hints, full, ancestry) for t in result.targets)
+    ours = {sha: next((n for n, u in enumerate(earlier, 1) if u and (u == full[sha] or u.startswith(sha.lower()))),
+                      None) for sha, _ in fixes}
+    targets = tuple(_target(t, fixes, hints, full, ancestry, ours) for t in result.targets)
     return replace(result, targets=targets)
 
 
-def _target(t: TargetResult, fixes, hints, full, ancestry: Ancestry) -> TargetResult:
+def _target(t: TargetResult, fixes, hints, full, ancestry: Ancestry, ours) -> TargetResult:
     checks = tuple(FixesCheck(sha, subject, full[sha],
-                              ancestry.contains(t.commit, full[sha]) if full[sha] else None)
+                              ancestry.contains(t.commit, full[sha]) if full[sha] and not ours[sha] else None,
+                              ours[sha])
                    for sha, subject in fixes)
     mine = series_name(t.target)
     ours = _numbers(mine)
@@ -138,7 +145,9 @@ def describe(t: TargetResult) -> list[str]:
     out = []
     for f in t.fixes:
         name = f'{f.commit[:12]} ("{f.subject}")' if f.subject else f.commit[:12]
-        if f.resolved is None:
+        if f.in_series:
+            out.append(f"Fixes: {name}: patch {f.in_series} of this series")
+        elif f.resolved is None:
             out.append(f"Fixes: {name}: not in the repository; cannot tell whether this target has the bug")
         elif f.in_target is None:
             out.append(f"Fixes: {name}: cannot tell whether this target contains it")

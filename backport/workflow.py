@@ -39,7 +39,8 @@ def port_series(patches: list[Patch], bases: list[tuple[str, Tree]], targets: li
         result = _port_one(patch, base_overlay, base, overlays, scratch, name, progress)
         base_overlay.apply(result.repaired.files)
         targets_done = tuple(_indexed(t, ov) for t, ov in zip(result.targets, overlays))
-        results.append(annotate(replace(result, targets=targets_done), ancestry))
+        earlier = tuple(r.patch.meta.upstream for r in results)
+        results.append(annotate(replace(result, targets=targets_done), ancestry, earlier))
     return results
 
 

@@ -44,7 +44,7 @@ def test_port_writes_series_and_leaves_checkout_untouched(small_repo, tmp_path):
     assert snapshot(small_repo) == before
     series = list((out / "v4.14").glob("0001-*.patch"))
     assert len(series) == 1
-    assert "Subject: [PATCH v4.14] mm: disable preemption before swapcache_free" in series[0].read_text()
+    assert "Subject: [PATCH 4.14] mm: disable preemption before swapcache_free" in series[0].read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
 
 

@@ -62,7 +62,7 @@ def test_seed_series_is_format_patch_style(seed_port):
     assert head[0] == f"From {'0' * 40} Mon Sep 17 00:00:00 2001"
     assert head[1] == "From: Hugh Dickins <hugh.dickins@unknown.invalid>"
     assert head[2] == "Date: Sat, 04 Aug 2018 19:08:24 -0500"
-    assert head[3] == "Subject: [PATCH v4.14] mm: disable preemption before swapcache_free"
+    assert head[3] == "Subject: [PATCH 4.14] mm: disable preemption before swapcache_free"  # the series, no v
     assert "\n---\n" in text and " 3 files changed, 24 insertions(+), 5 deletions(-)" in text
     assert text.endswith("-- \nbackport 0.1.0\n\n")
     assert "no address for Hugh Dickins" in text.split("\n---\n", 1)[1]
@@ -109,7 +109,7 @@ def test_conflict_is_loud_below_the_cut_line_and_am_still_applies(seed_port, dem
     assert run.returncode == 0, run.stderr
     assert "NEEDS REVIEW" not in git(tmp_path / "clone", "log", "-1", "--format=%B")
     assert report["series"][1] == {"target": "v5.10", "dir": "v5.10", "files": [path.name], "cover_letter": None,
-                                   "skipped": None}
+                                   "skipped": None, "mbox": "v5.10.mbx"}
 
 
 def test_no_partial_skips_targets_that_need_a_human(demo_repo, tmp_path):
@@ -156,8 +156,9 @@ def test_cover_letter_and_numbering(two_patch_repo, tmp_path):
     rc = main(["port", str(mbox), "--repo", str(repo), "--base", "v1", "--to", "v2", "-o", str(out), "--no-color"])
     assert rc == 1  # bar() is not in v2
     names = sorted(p.name for p in (out / "v2").iterdir())
-    assert names == ["0000-cover-letter.patch", "0001-lib-first-fix.patch", "0002-lib-second-fix.patch"]
-    first, second = ((out / "v2" / n).read_text() for n in names[1:])
+    assert names == ["0000-cover-letter.txt", "0001-lib-first-fix.patch", "0002-lib-second-fix.patch", "v2.mbx"]
+    first, second = ((out / "v2" / n).read_text() for n in names[1:3])
+    assert (out / "v2" / "v2.mbx").read_text() == first + second
     assert "Subject: [PATCH v2 1/2] lib: first fix\n" in first and "From: A U Thor <author@example.org>\n" in first
     assert "Subject: [PATCH v2 2/2] lib: second fix\n" in second
     assert "NEEDS REVIEW: lib/a.c hunk #2: missing, LEFT OUT of this patch: bar() is not" in second.split("\n---\n", 1)[1]
@@ -168,7 +169,7 @@ def test_cover_letter_and_numbering(two_patch_repo, tmp_path):
     assert "  [1/2] lib: first fix: 1 offset\n" in cover
     assert "A U Thor (2):\n  lib: first fix\n  lib: second fix\n" in cover
     assert " lib/a.c | 4 ++--\n 1 file changed, 2 insertions(+), 2 deletions(-)\n" in cover
-    run = am(repo, "v2", [out / "v2" / n for n in names[1:]], tmp_path / "clone")
+    run = am(repo, "v2", sorted((out / "v2").glob("*.patch")), tmp_path / "clone")  # the cover letter is no *.patch
     assert run.returncode == 0, run.stderr
     log = git(tmp_path / "clone", "log", "--format=%an|%s", "v2..")
     assert log == "A U Thor|lib: second fix\nA U Thor|lib: first fix\n"
@@ -184,7 +185,7 @@ def test_subject_prefix_and_signoff(two_patch_repo, tmp_path, monkeypatch):
     first = (out / "v2" / "0001-lib-first-fix.patch").read_text()
     assert "Subject: [PATCH 2.0 1/2] lib: first fix\n" in first
     assert "Signed-off-by: A U Thor <author@example.org>\nSigned-off-by: Stable Porter <porter@example.org>\n" in first
-    assert "From: Stable Porter <porter@example.org>\n" in (out / "v2" / "0000-cover-letter.patch").read_text()
+    assert "From: Stable Porter <porter@example.org>\n" in (out / "v2" / "0000-cover-letter.txt").read_text()
 
 
 # ---------------------------------------------------------------------------

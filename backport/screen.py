@@ -1,0 +1,147 @@
+"""What ``backport port`` prints: what a maintainer reads after a run.
+
+Default: per patch, one row per hunk and target (verdict, where it landed in
+the target, why), then the items that need a human (hunks, failed checks, a
+target that probably needs no fix, a missing prerequisite), then where each
+series was written and how to apply it.  ``-v`` adds the checks, rename
+evidence, warnings, history and every Fixes:/stable note (``report``'s
+details); ``-q`` prints only the items that need a human.
+
+On a terminal the table fits the terminal's width (the reason column wraps,
+subjects are cut with an ellipsis); piped, every row is one line, columns
+aligned, never wrapped at a fixed width.
+"""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich import box
+
+from .model import PortResult, TargetResult
+from .series import review_items
+from .stable import describe
+
+try:  # input text shown as text only (control characters escaped)
+    from .safetext import line as _line
+except ImportError:  # pragma: no cover - older tree
+    def _line(text: str) -> str:
+        return "".join(c if c.isprintable() else f"\\x{ord(c) & 0xff:02x}" for c in text)
+
+SUBJECT = 60  # characters of a subject shown in a title
+_STYLE = {"exact": "green", "offset": "green", "whitespace": "green", "drifted": "yellow", "renamed": "yellow",
+          "relocated": "yellow", "already-applied": "cyan", "conflict": "bold red", "missing": "bold red"}
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, an ellipsis where it was cut."""
+    text = _line(text)
+    return text if len(text) <= width else text[:max(width - 1, 0)].rstrip() + "…"
+
+
+def render(results: list[PortResult], series: list[dict], out_path: str, console: Console, *,
+           verbose: bool = False, quiet: bool = False) -> None:
+    """The run as the maintainer reads it (see the module docstring)."""
+    if not quiet:
+        for n, r in enumerate(results, 1):
+            _patch(r, n, len(results), console)
+    problems = attention(results, series)
+    if problems:
+        console.print(Text("needs review:", style="bold red"))
+        for item in problems:
+            console.print(Text("  " + _line(item)), soft_wrap=not console.is_terminal)
+    if verbose:
+        _details(results, console)
+    if not quiet:
+        for s in series:
+            console.print(Text(_line(where(s, out_path))), soft_wrap=not console.is_terminal)
+
+
+def attention(results: list[PortResult], series: list[dict]) -> list[str]:
+    """Every item that needs a human, one line each, naming the patch and the target."""
+    out = []
+    several = len(results) > 1
+    for n, r in enumerate(results, 1):
+        label = f"[{n}/{len(results)}] " if several else ""
+        for t in r.targets:
+            out += [f"{t.target}: {label}{x}" for x in review_items(t)]
+            out += [f"{t.target}: {label}{x}" for x in _doubts(t)]
+    out += [f"{s['target']}: series not written ({s['skipped']})" for s in series if s.get("skipped")]
+    return out
+
+
+def _doubts(t: TargetResult) -> list[str]:
+    """The Fixes:/stable notes a maintainer must act on: no bug to fix, a prerequisite missing."""
+    keep = ("probably needs no fix", "LACKS")
+    return [x for x in describe(t) if any(k in x for k in keep)]
+
+
+def where(s: dict, out_path: str) -> str:
+    """Where a target's series is and how to apply it."""
+    if s.get("skipped"):
+        return f"{s['target']}: no series ({s['skipped']})"
+    files = s.get("files") or []
+    if not files:
+        return f"{s['target']}: nothing to send (no hunk placed)"
+    folder = f"{out_path.rstrip('/')}/{s['dir']}"
+    mbox = s.get("mbox")
+    how = f"git am -3 {folder}/{mbox}" if mbox else f"git am -3 {folder}/*.patch"
+    count = f"{len(files)} patch{'es' if len(files) != 1 else ''}"
+    return f"{s['target']}: {count} in {folder}/ ({how})"
+
+
+def _patch(r: PortResult, n: int, total: int, console: Console) -> None:
+    label = f"[{n}/{total}] " if total > 1 else ""
+    subject = r.patch.meta.subject or r.patch.source
+    name = r.base or "?"
+    base = f"  (base {_line(name[:12] if len(name) == 40 and name.isalnum() else name)})"
+    console.print(Text(label + cut(subject, SUBJECT), style="bold") + Text(base))
+    rows = [(t.target, f"{h.path}#{h.index}", h.verdict.value, _at(h), h.reason) for t in r.targets for h in t.hunks]
+    if console.is_terminal:
+        console.print(_table(rows, console.width))
+    else:
+        for row in _aligned(rows):
+            console.print(Text(row[0]) + Text(row[1], style=_STYLE.get(row[2], "")) + Text(row[3]), soft_wrap=True)
+
+
+def _at(h) -> str:
+    """Where the hunk landed: the target line, with the file when it is another."""
+    if h.target is None:
+        return "-"
+    return str(h.target.start) if h.target.path == h.path else f"{h.target.path}:{h.target.start}"
+
+
+def _table(rows, width: int) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False, show_edge=False)
+    target_width = min(max((len(r[0]) for r in rows), default=6), 16)
+    table.add_column("target", no_wrap=True, overflow="ellipsis", max_width=target_width)
+    table.add_column("hunk", overflow="fold", max_width=max(14, width // 4))
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("at", no_wrap=True, overflow="ellipsis", max_width=max(6, width // 6))
+    table.add_column("reason", overflow="fold", ratio=1, min_width=20)
+    for target, hunk, verdict, at, reason in rows:
+        table.add_row(Text(_line(target)), Text(_line(hunk)), Text(verdict, style=_STYLE.get(verdict, "")),
+                      Text(_line(at)), Text(_line(reason)))
+    return table
+
+
+def _aligned(rows) -> list[tuple[str, str, str, str]]:
+    """Rows as (head, verdict, verdict text, tail) for one unwrapped line each, columns aligned."""
+    header = ("target", "hunk", "verdict", "at", "reason")
+    cells = [header] + [tuple(_line(x) for x in r) for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(4)]
+    out = []
+    for c in cells:
+        head = f"  {c[0]:<{widths[0]}}  {c[1]:<{widths[1]}}  "
+        tail = f"  {c[3]:<{widths[3]}}  {c[4]}"
+        out.append((head, f"{c[2]:<{widths[2]}}", c[2], tail))
+    return [(h, v, key, t) for h, v, key, t in out]
+
+
+def _details(results: list[PortResult], console: Console) -> None:
+    from .report import render_terminal_details
+    render_terminal_details(results, console)
+    for r in results:
+        for t in r.targets:
+            for x in describe(t):
+                console.print(Text(f"{_line(t.target)}: {_line(x)}"), soft_wrap=not console.is_terminal)
