@@ -57,48 +57,6 @@ exit status:
   0  the demo ran (its conflicts on 5.4 and 5.10 are the expected outcome)
   2  the demo trees were not found"""
 
-EXIT_CODES = """exit status:
-  0  every hunk of every patch placed and verified
-  1  some hunk needs a human (conflict, missing) or a check failed; the series is still written
-  2  bad input (unreadable patch, unknown ref, hunk not matching the base, output exists)"""
-PORT_EPILOG = f"""examples:
-  backport port 1f2e3d4c --to linux-6.1.y --to linux-5.15.y -o out/     # a commit of this checkout
-  backport port v6.12..fixes --to stable/linux-6.1.y -o out/            # a range, as one series
-  backport port -3 HEAD --to v4.19 -o out/ && git am -3 out/v4.19/v4.19.mbx
-  backport port fix.patch --repo ~/linux --base v4.9.117 --to v4.14 -o out/
-
-{EXIT_CODES}"""
-MAIN_EPILOG = f"""examples:
-  backport demo
-  backport port abc123 --to linux-6.1.y -o out/ && git am -3 out/linux-6.1.y/linux-6.1.y.mbx
-  backport review out/ --attention
-
-{EXIT_CODES}"""
-REVIEW_EPILOG = """examples:
-  backport review out/
-  backport review out/ --target v5.4 --attention
-  backport review out/ --no-pager --width 100 | less
-
-exit status:
-  0  shown
-  2  OUT holds no report this version reads"""
-BATCH_EPILOG = """examples:
-  backport batch jobs.jsonl -o out/
-  echo '{"id": "a", "patch": "fix.patch", "repo": "/src/linux", "base": "v6.12", "to": ["v6.1"]}' > jobs.jsonl
-
-exit status:
-  0  every job complete
-  1  some job needs a human
-  2  a job had bad input, or the jobs file is unreadable"""
-DEMO_EPILOG = """examples:
-  backport demo
-  backport demo -o /tmp/demo-out -v
-  backport demo --json - | python3 -m json.tool
-
-exit status:
-  0  the demo ran (its conflicts on 5.4 and 5.10 are the expected outcome)
-  2  the demo trees were not found"""
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backport", description="Carry a kernel fix to the trees that need it.",
@@ -153,10 +111,6 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="write no series for a target where a hunk needs a human or a check failed")
     p.add_argument("--review", action="store_true", help="then review the result hunk by hunk (see 'backport review')")
     p.add_argument("--no-pager", action="store_true", help="with --review: do not page the review")
-    loud = p.add_mutually_exclusive_group()
-    loud.add_argument("-v", "--verbose", action="store_true",
-                      help="also the checks, rename evidence, warnings, history and Fixes:/stable notes")
-    loud.add_argument("-q", "--quiet", action="store_true", help="only what needs a human")
     loud = p.add_mutually_exclusive_group()
     loud.add_argument("-v", "--verbose", action="store_true",
                       help="also the checks, rename evidence, warnings, history and Fixes:/stable notes")

@@ -151,7 +151,6 @@ class PatchMeta:
     message_id: str | None = None
     base_commit: str | None = None  # from a base-commit: trailer
     prerequisites: tuple[str, ...] = ()  # prerequisite-patch-id: lines (cover letter or first message)
-    prerequisites: tuple[str, ...] = ()  # prerequisite-patch-id: lines (cover letter or first message)
 
 
 @dataclass(frozen=True)
@@ -284,29 +283,7 @@ class FixesCheck:
     subject: str
     resolved: str | None  # the full id in the repository, None when it does not hold it
     in_target: bool | None  # the target contains it; None when not known (no repo, directory target)
-
-
-@dataclass(frozen=True)
-class StableHint:
-    """A ``Cc: stable@vger.kernel.org # 5.10.x`` line, seen from one target."""
-
-    text: str  # what follows the '#'
-    version: str | None  # oldest series that needs the fix, "5.10"
-    prerequisite: str | None  # a commit to pick first (``# 3.3.x: a1f84a3: subject``)
-    subject: str
-    target_version: str | None  # the target's series, "4.19", when its name tells
-    needed: bool | None  # the target is at or after ``version``; None when not known
-    in_target: bool | None  # the prerequisite is in the target; None when not known
-
-
-@dataclass(frozen=True)
-class FixesCheck:
-    """A ``Fixes: <sha> ("subject")`` trailer, seen from one target."""
-
-    commit: str  # as the trailer names it
-    subject: str
-    resolved: str | None  # the full id in the repository, None when it does not hold it
-    in_target: bool | None  # the target contains it; None when not known (no repo, directory target)
+    in_series: int | None = None  # the 1-based number of the patch of this series that is that commit
 
 
 @dataclass(frozen=True)
@@ -330,8 +307,6 @@ class TargetResult:
     diff: str  # the regenerated patch (diff part only), "" when nothing placed
     checks: tuple[Check, ...] = ()
     history: tuple[str, ...] = ()  # commits that touched the functions between base and target
-    fixes: tuple[FixesCheck, ...] = ()  # Fixes: trailers, checked against this target
-    stable: tuple[StableHint, ...] = ()  # Cc: stable version hints and prerequisites
     fixes: tuple[FixesCheck, ...] = ()  # Fixes: trailers, checked against this target
     stable: tuple[StableHint, ...] = ()  # Cc: stable version hints and prerequisites
 
