@@ -308,7 +308,8 @@ def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
     new = [norm(rewrite(x, table)[0]) for x in w.hunk.new_lines if x.strip()]
     old = [norm(rewrite(x, table)[0]) for x in w.hunk.old_lines if x.strip()]
     if _contains(lines, new) and not _contains(lines, old):
-        return True
+        removed = [x for b in blocks(w.hunk) for x in b.removed]
+        return not verify.still_defined(removed, s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])
     added = [b for b in blocks(w.hunk) if b.added]
     if not added or any(b.removed for b in added):
         return False
@@ -429,15 +430,24 @@ def _check(work, base: Sources, tsrc: Sources) -> None:
     todo = [w for w in work if w.placed and _is_c(w.scope.target_path)]
     if not todo:
         return
-    code = [verify.HunkCode(id(w), w.scope, tuple(_added(w)), tuple(x for b in blocks(w.hunk) for x in b.removed))
-            for w in todo]
+    code = [_code(w) for w in todo]
     everything = [tuple(_added(o)) for o in work]
     found = verify.check_symbols(code, everything, base.tree, tsrc.tree)
-    for more in (verify.check_arity(code, everything, base.tree, tsrc.tree),):
+    for more in (verify.check_arity(code, everything, base.tree, tsrc.tree),
+                 verify.check_code(code, everything, base.tree, tsrc.tree)):
         for key, extra in more.items():
             found[key].extend(extra)
     for w in todo:
         w.findings.extend(found[id(w)])
+
+
+def _code(w: _Hunkwork) -> verify.HunkCode:
+    """What the checks read of a placed hunk."""
+    bl = tuple(blocks(w.hunk))
+    edits = tuple(Edit(e.start, e.removed, w.added.get((e.start, e.removed), e.added)) for e in w.placement.edits)
+    paired = len(bl) == len(edits)
+    return verify.HunkCode(id(w), w.scope, tuple(_added(w)), tuple(x for b in bl for x in b.removed),
+                           bl if paired else (), edits if paired else ())
 
 
 def _failed_checks(work, checks) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import arity
 from .cparse import CFile, function_errors, identifiers
-from .locate import Scope
+from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
 from .tree import Tree, encode
 
@@ -162,6 +162,8 @@ class HunkCode:
     scope: Scope
     added: tuple[str, ...]
     removed: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()  # the reference hunk's change blocks (base lines)
+    edits: tuple[Edit, ...] = ()  # the same blocks as written for the target (target lines)
 
 
 def _finding(kind: FindingKind, severity: Severity, message: str, *evidence: str) -> Finding:
@@ -187,8 +189,8 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     lacking, new = _lookup(set().union(*names.values()), todo, base, target)
     undefined = _defined_nowhere({n for h in todo for n in _undeclared(h, names[h.key] & new)}, base, target)
     for h in todo:
-        mine = names[h.key]
         code, mentioned = used_symbols(list(h.added))
+        mine = names[h.key] - (_declared(h) & (code - mentioned))
         found = out[h.key]
         found += [_finding(FindingKind.LACKING, Severity.REVIEW, f"`{n}` exists in the base but nowhere in the target tree")
                   for n in sorted(mine & lacking)]
@@ -212,7 +214,16 @@ _DECLARED = re.compile(r"(?:^|[,(]\s*|\b(?:int|char|long|short|bool|void|unsigne
 def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
     """Candidates the hunk's added lines use in code without declaring them
     (no local declaration, #define, label, member or macro parameter)."""
-    declared, in_define, text = set(), False, []
+    text = [code_of(x) for x in h.added]
+    members = set(re.findall(r"(?:->|\.)\s*([A-Za-z_]\w*)", "\n".join(text)))
+    used = set(identifiers("\n".join(text)))
+    return {n for n in candidates if n in used and n not in _declared(h) and n not in members
+            and not _NOT_API.match(n)}
+
+
+def _declared(h: HunkCode) -> set[str]:
+    """Names the hunk's added lines declare: locals, labels, #define'd names and macro parameters."""
+    declared, in_define = set(), False
     for line in h.added:
         code = code_of(line)
         stripped = code.strip()
@@ -220,14 +231,10 @@ def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
             in_define = stripped.endswith("\\")
             declared.update(identifiers(code))
             continue
-        declared.update(re.findall(r"\b([A-Za-z_]\w*)\s*:(?!:)", code))
+        declared.update(re.findall(r"^\s*(?!case\b|default\b)([A-Za-z_]\w*)\s*:(?!:)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?:struct|union|enum)\s+\w+\s*\**\s*(\w+)", code))
-        declared.update(m.group(1) for m in re.finditer(r"\b[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,]", code))
-        text.append(code)
-    members = set(re.findall(r"(?:->|\.)\s*([A-Za-z_]\w*)", "\n".join(text)))
-    used = set(identifiers("\n".join(text)))
-    return {n for n in candidates if n in used and n not in declared and n not in members
-            and not _NOT_API.match(n)}
+        declared.update(m.group(1) for m in re.finditer(r"\b(?!return\b|goto\b|else\b|case\b|sizeof\b|do\b)[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,]", code))
+    return declared
 
 
 def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
@@ -315,3 +322,301 @@ def _declares(line: str, name: str) -> bool:
     """The added line is a definition or prototype of ``name`` (it starts at column 0)."""
     return bool(line[:1]) and (line[0].isalpha() or line[0] == "_") and not line.rstrip().endswith(");") \
         or bool(re.match(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\(", line))
+
+
+# ---------------------------------------------------------------------------
+# the port against the target, as a compiler would see it (without building)
+
+
+def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tree,
+               target: Tree) -> dict[int, list[Finding]]:
+    """Struct members, C dialect, cleanup exits, variables the change stops declaring,
+    block depth and statements the target already has nearby."""
+    out: dict[int, list[Finding]] = {h.key: [] for h in todo}
+    std = c_dialect(target)
+    patch_names = {n for lines in all_added for n in identifiers("\n".join(code_of(x) for x in lines))}
+    structs = _StructLookup(base, target)
+    for h in todo:
+        found = out[h.key]
+        found += dialect_findings(h.added, std)
+        found += structs.findings(h, patch_names)
+        found += cleanup_findings(h)
+        found += undeclared_findings(h)
+        found += depth_findings(h)
+        found += partial_findings(h)
+    return out
+
+
+# --- C dialect ---------------------------------------------------------------
+
+_STD = re.compile(r"-std=(gnu\d\d|c\d\d)")
+_MAKE_VERSION = re.compile(r"^VERSION\s*=\s*(\d+)\s*$.*?^PATCHLEVEL\s*=\s*(\d+)\s*$", re.M | re.S)
+_NAME_VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.\d+)?")
+_FOR_DECL = re.compile(r"\bfor\s*\(\s*(?:const\s+)?(?:unsigned\s+|signed\s+)?(?:int|long|char|short|size_t|u8|u16|u32|u64|"
+                       r"s8|s16|s32|s64|unsigned|bool|struct\s+\w+\s*\*|[a-z_]\w*_t)\b[\s*]*\w+\s*=")
+
+
+def c_dialect(tree: Tree) -> str:
+    """The C the target is built as: ``-std=`` of its top Makefile, else from its version
+    (kernels before 5.18 build as gnu89); gnu11 when nothing says."""
+    makefile = tree.read("Makefile") or ""
+    m = _STD.search(makefile)
+    if m:
+        return m.group(1)
+    version = _MAKE_VERSION.search(makefile) or _NAME_VERSION.search(tree.name or "")
+    if version and (int(version.group(1)), int(version.group(2))) < (5, 18):
+        return "gnu89"
+    return "gnu11"
+
+
+def dialect_findings(added: tuple[str, ...], std: str) -> list[Finding]:
+    if std not in ("gnu89", "c89", "gnu90", "c90"):
+        return []
+    for line in added:
+        if _FOR_DECL.search(code_of(line)):
+            return [_finding(FindingKind.DIALECT, Severity.REVIEW,
+                             f"`{line.strip()}` declares its loop variable in the for statement, which the target's "
+                             f"{std} does not compile (kernels before 5.18)", f"target builds with -std={std}")]
+    return []
+
+
+# --- struct members -------------------------------------------------------------
+
+_ACCESS_RE = re.compile(r"\b([A-Za-z_]\w*)\s*(->|\.)\s*([A-Za-z_]\w*)")
+
+
+class _StructLookup:
+    """``struct NAME { ... }`` bodies in the base and the target, looked up once each:
+    the file itself, its directory, then include/ (``git grep``)."""
+
+    def __init__(self, base: Tree, target: Tree):
+        self.trees = {"base": base, "target": target}
+        self.bodies: dict[tuple[str, str, str], str | None] = {}
+
+    def body(self, side: str, name: str, cfile: CFile, path: str) -> str | None:
+        folder = path.rsplit("/", 1)[0] if "/" in path else "."
+        key = (side, name, folder)
+        if key not in self.bodies:
+            self.bodies[key] = _struct_body("\n".join(cfile.lines), name) or self._grep(side, name, folder)
+        return self.bodies[key]
+
+    def _grep(self, side: str, name: str, folder: str) -> str | None:
+        tree = self.trees[side]
+        for paths in ((f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",)):
+            for path, _, _ in tree.grep(rf"struct {name}\s*\{{", paths=paths)[:4]:
+                text = tree.read(path)
+                found = _struct_body(text or "", name)
+                if found:
+                    return found
+        return None
+
+    def findings(self, h: HunkCode, patch_names: set[str]) -> list[Finding]:
+        s = h.scope
+        tfn = _function_text(s.target_file, s.target_span)
+        bfn = _function_text(s.base_file, s.base_span)
+        out, seen = [], set()
+        for line in h.added:
+            for var, op, member in _ACCESS_RE.findall(code_of(line)):
+                if (var, member) in seen:
+                    continue
+                seen.add((var, member))
+                kind = _var_struct(var, tfn, s.target_file)
+                if kind is None or kind != _var_struct(var, bfn, s.base_file):
+                    continue
+                tbody = self.body("target", kind, s.target_file, s.target_path)
+                bbody = self.body("base", kind, s.base_file, s.base_path)
+                if tbody is None or bbody is None or not _has_word(bbody, member) or _has_word(tbody, member):
+                    continue
+                if member in patch_names and _declared_member(h, member):
+                    continue
+                out.append(_finding(FindingKind.MEMBER, Severity.REVIEW,
+                                    f"`{var}{op}{member}`: struct {kind} has no member `{member}` in the target",
+                                    f"struct {kind} in the base has `{member}`"))
+        return out
+
+
+def _declared_member(h: HunkCode, member: str) -> bool:
+    return any(re.search(rf"^\s*[A-Za-z_][\w\s\*]*\b{re.escape(member)}\s*(?:\[[^\]]*\])?\s*;", x) for x in h.added)
+
+
+def _struct_body(text: str, name: str) -> str | None:
+    m = re.search(rf"\bstruct\s+{re.escape(name)}\s*\{{", text)
+    if not m:
+        return None
+    depth, i = 0, m.end() - 1
+    for j in range(i, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i:j + 1]
+    return None
+
+
+def _has_word(text: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}\b", "\n".join(code_of(x) for x in text.split("\n"))) is not None
+
+
+def _var_struct(var: str, function_text: str, cfile: CFile) -> str | None:
+    """``struct NAME`` of a parameter, local or global ``var`` (a pointer or a value)."""
+    decl = re.compile(rf"\bstruct\s+([A-Za-z_]\w*)\s*\**\s*(?:const\s+)?\b{re.escape(var)}\b\s*(?:[,;=)\[]|$)", re.M)
+    m = decl.search(function_text)
+    if m:
+        return m.group(1)
+    m = decl.search("\n".join(x for x in cfile.lines if x[:1] not in ("\t", " ")))
+    return m.group(1) if m else None
+
+
+def _function_text(cfile: CFile, span: tuple[int, int]) -> str:
+    return "\n".join(code_of(x) for x in cfile.lines[span[0] - 1:span[1]])
+
+
+# --- an early return past the cleanup --------------------------------------
+
+_RETURN = re.compile(r"^\s*return\b[^;]*;")
+_GOTO = re.compile(r"\bgoto\s+([A-Za-z_]\w*)\s*;")
+
+
+def cleanup_findings(h: HunkCode) -> list[Finding]:
+    """An added ``return`` where the target's function exits through ``goto`` a cleanup
+    label before that point and the base's function did not."""
+    s = h.scope
+    if not s.function or not h.edits or not any(_RETURN.match(code_of(x)) for x in h.added):
+        return []
+    t_before = _gotos(s.target_file, s.target_span[0], min(e.start for e in h.edits))
+    b_before = _gotos(s.base_file, s.base_span[0], min(b.first for b in h.blocks))
+    if not t_before or b_before:
+        return []
+    label = sorted(t_before)[0]
+    return [_finding(FindingKind.CLEANUP, Severity.REVIEW,
+                     f"an added `return` leaves {s.function}() early where the target's function exits through "
+                     f"`goto {label}` (its cleanup) and the base's does not: the target may need `goto {label}`",
+                     f"{s.target_path}: goto {label} before line {min(e.start for e in h.edits)}")]
+
+
+def _gotos(cfile: CFile, start: int, end: int) -> set[str]:
+    return {m.group(1) for x in cfile.lines[start - 1:end - 1] for m in _GOTO.finditer(code_of(x))}
+
+
+# --- variables the change stops declaring ----------------------------------
+
+_LOCAL_DECL = re.compile(r"^\s*(?:(?:const|unsigned|signed|static|struct|enum|union|volatile)\s+)*[A-Za-z_]\w*"
+                         r"(?:\s+|\s*\*+\s*)([A-Za-z_]\w*)\s*(?:=[^;]*)?(?:,\s*\**\s*([A-Za-z_]\w*)\s*(?:=[^;]*)?)*;")
+
+
+def _declared_locals(lines) -> set[str]:
+    out = set()
+    for line in lines:
+        code = code_of(line)
+        if _RETURN.match(code) or "(" in code.split("=")[0] or code.split()[:1] in (["goto"], ["else"], ["case"], ["do"]):
+            continue
+        m = _LOCAL_DECL.match(code)
+        if m:
+            out.update(n for n in m.groups() if n)
+    return out
+
+
+def undeclared_findings(h: HunkCode) -> list[Finding]:
+    """A local the removed lines declare and the added lines no longer do, that lines of
+    the target's function the hunk keeps still use (the patch renamed it in the base only)."""
+    s = h.scope
+    if not s.function:
+        return []
+    gone = _declared_locals(h.removed) - _declared_locals(h.added)
+    if not gone:
+        return []
+    removed = {e.start + k for e in h.edits for k in range(e.removed)}
+    kept = [(no, s.target_file.lines[no - 1]) for no in range(s.target_span[0], s.target_span[1] + 1)
+            if no not in removed]
+    out = []
+    for name in sorted(gone):
+        uses = [no for no, x in kept if re.search(rf"\b{re.escape(name)}\b", code_of(x))]
+        if uses:
+            out.append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
+                                f"the hunk removes the declaration of `{name}`, which the target's {s.function}() "
+                                f"still uses at line {uses[0]} after the change",
+                                *(f"{s.target_path}:{no}" for no in uses[:3])))
+    return out
+
+
+# --- where the code lands ----------------------------------------------------
+
+def _depth(cfile: CFile, start: int, at: int) -> int:
+    """Brace depth at the beginning of line ``at``, counted from line ``start``."""
+    depth = 0
+    for x in cfile.lines[start - 1:at - 1]:
+        code = code_of(x)
+        depth += code.count("{") - code.count("}")
+    return depth
+
+
+def depth_findings(h: HunkCode) -> list[Finding]:
+    """An inserted block that lands at another brace depth in the target than in the base."""
+    s = h.scope
+    if not s.function:
+        return []
+    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
+        if block.removed or not block.added:
+            continue
+        b, t = _depth(s.base_file, s.base_span[0], block.first), _depth(s.target_file, s.target_span[0], edit.start)
+        if b != t:
+            return [_finding(FindingKind.DEPTH, Severity.REVIEW,
+                             f"the added lines land {t} brace level(s) deep in the target's {s.function}(), "
+                             f"{b} in the base", f"{s.base_path}:{block.first}", f"{s.target_path}:{edit.start}")]
+    return []
+
+
+_NEAR = 6
+
+
+def partial_findings(h: HunkCode) -> list[Finding]:
+    """An added statement (a call) that the target already has a few lines away and the base
+    does not: part of the change may already be applied."""
+    s = h.scope
+    out = []
+    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
+        if block.removed:
+            continue
+        for line in edit.added:
+            want = _squash(line)
+            if len(want) < 12 or "(" not in want or not want.endswith(";"):
+                continue
+            t_near = _window(s.target_file, edit.start)
+            b_near = _window(s.base_file, block.first)
+            if want in t_near and want not in b_near:
+                out.append(_finding(FindingKind.PARTIAL, Severity.REVIEW,
+                                    f"the target already has `{line.strip()}` near where it is added: "
+                                    "part of this change may already be applied", f"{s.target_path}:{edit.start}"))
+                return out
+    return out
+
+
+def _squash(line: str) -> str:
+    return "".join(code_of(line).split())
+
+
+def _window(cfile: CFile, at: int) -> set[str]:
+    return {_squash(x) for x in cfile.lines[max(0, at - 1 - _NEAR):at - 1 + _NEAR]}
+
+
+_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)")
+_FUNC_HEAD = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
+
+
+def defined_by(lines) -> set[str]:
+    """Names some lines define: #define'd macros, declared variables, functions whose head they hold."""
+    out = _declared_locals(lines)
+    for line in lines:
+        code = code_of(line)
+        for pattern in (_DEFINE, _FUNC_HEAD):
+            m = pattern.match(code)
+            if m:
+                out.add(m.group(1))
+    return out
+
+
+def still_defined(removed, target_lines) -> set[str]:
+    """Of what the removed lines define, what the target's lines still define."""
+    names = defined_by(removed)
+    return names & defined_by(target_lines) if names else set()
