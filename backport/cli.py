@@ -230,7 +230,9 @@ def finish(results: list[PortResult], out: Output, args, console: Console) -> in
         run_review(str(out.path), no_color=args.no_color, pager=not args.no_pager)
     if args.command == "demo":
         return EXIT_OK  # the demo's conflicts (5.4, 5.10) are the expected outcome
-    return EXIT_OK if all(r.complete for r in results) else EXIT_NEEDS_HUMAN
+    from .series import message_hazards  # a message git am would read otherwise is a NEEDS REVIEW item too
+    clean = all(r.complete and not message_hazards(r.patch.meta) for r in results)
+    return EXIT_OK if clean else EXIT_NEEDS_HUMAN
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,8 @@ the CLI prints it as one line (``backport: FILE:LINE: message``) with a
 non-zero exit status instead of a traceback."""
 from __future__ import annotations
 
+from .safetext import line
+
 
 class BackportError(Exception):
     """Base class: a problem with the user's input or environment."""
@@ -19,7 +21,7 @@ class BackportError(Exception):
         where = ""
         if self.source:
             where = f"{self.source}:{self.line}: " if self.line else f"{self.source}: "
-        return where + self.message
+        return line(where + self.message)  # names and paths from the input: shown, never acted on
 
 
 class PatchError(BackportError):

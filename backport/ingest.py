@@ -33,6 +33,7 @@ import unidiff
 from unidiff.errors import UnidiffParseError
 
 from .errors import PatchError
+from .safetext import one_line
 from .model import FilePatch, Hunk, Line, Patch, PatchMeta
 
 STDIN = "-"
@@ -69,6 +70,8 @@ _CHARSET = re.compile(r"charset[ \t]*=[ \t]*\"?([A-Za-z0-9_.:-]+)", _A | re.I)
 _SUBJECT_REPLY = re.compile(r"[ \t]*(?:re|fwd?|aw)[ \t]*:[ \t]*", _A | re.I)
 _SUBJECT_TAG = re.compile(r"[ \t]*\[([^\]]*)\][ \t]*")
 _PATCH_TAG = re.compile(r"patch|rfc|resend|pull|^[ \t]*v?\d+(?:/\d+)?[ \t]*$", _A | re.I)
+_ANGLE_ADDR = re.compile(r"(.*)<([^<>\s]+@[^<>\s]+)>\s*$", re.S)  # "Jane Dev <jane@example.org>"
+_ADDR_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')  # RFC 5322 specials: a name holding one is quoted
 _MAX_DIGITS = 9  # hunk header numbers; also keeps int() away from huge strings
 
 
@@ -201,7 +204,8 @@ def _fields(lines: list[str]) -> dict[str, str]:
 
 def _mail(header: list[str]) -> dict[str, str]:
     raw = _fields(header)
-    fields = {k: _decode_words(raw.get(k, "")) for k in ("from", "date", "subject", "message-id")}
+    fields = {k: _decode_words(raw.get(k, "")) for k in ("date", "subject", "message-id")}
+    fields["from"] = _decode_author(raw.get("from", ""))
     fields["content-type"] = raw.get("content-type", "")
     fields["content-transfer-encoding"] = raw.get("content-transfer-encoding", "").strip().lower()
     return fields
@@ -223,24 +227,51 @@ def _payload(raw: bytes) -> bytes | None:
     """The decoded text parts of a MIME message (None if email gives up)."""
     try:
         msg = message_from_bytes(raw, policy=compat32)
-        parts = []
-        for part in msg.walk():
-            if part.is_multipart():
-                continue
-            ctype = part.get_content_type()
-            name = part.get_filename() or ""
-            if ctype.startswith("text/") or "patch" in ctype or "diff" in ctype or name.endswith((".patch", ".diff")):
-                data = part.get_payload(decode=True)
-                if isinstance(data, bytes):
-                    parts.append(data)
+        parts = [data for part in _readable_parts(msg) if isinstance(data := part.get_payload(decode=True), bytes)]
         return b"\n".join(parts)
     except Exception:  # the stdlib email package fails in open-ended ways on bad MIME
         return None
 
 
+def _readable_parts(part, depth: int = 0) -> list:
+    """The leaf parts that hold the message text or the patch, in order.
+
+    Of a ``multipart/alternative`` only the ``text/plain`` alternative is read
+    (its HTML twin would repeat the diff, HTML-escaped); HTML parts are never read.
+    """
+    if not part.is_multipart():
+        ctype = part.get_content_type()
+        name = part.get_filename() or ""
+        wanted = (ctype.startswith("text/") and ctype != "text/html") or "patch" in ctype or "diff" in ctype
+        return [part] if wanted or name.endswith((".patch", ".diff")) else []
+    children = part.get_payload() if depth < 20 else []
+    if part.get_content_subtype() == "alternative":
+        plain = [c for c in children if not c.is_multipart() and c.get_content_type() == "text/plain"]
+        children = plain[:1] or [c for c in children if c.is_multipart()][:1]
+    return [leaf for child in children for leaf in _readable_parts(child, depth + 1)]
+
+
 def _charset(content_type: str) -> str | None:
     m = _CHARSET.search(content_type)
     return m.group(1).lower() if m else None
+
+
+def _decode_author(value: str) -> str:
+    """A From: value with its name decoded and quoted: ``"Name" <address>``.
+
+    The address is split off *before* the encoded words are decoded (a raw
+    ``<`` cannot occur inside an encoded word), so a name that decodes to
+    ``Jane\\r\\nFrom: Mallory <m@evil>`` stays a name and the address stays Jane's.
+    """
+    m = _ANGLE_ADDR.match(value)
+    if not m:
+        return one_line(_decode_words(value))
+    name = one_line(_decode_words(m.group(1))).strip(' "')
+    if not name:
+        return m.group(2)
+    if _ADDR_SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{m.group(2)}>"
 
 
 def _decode_words(value: str) -> str:
@@ -280,13 +311,13 @@ def _build(fields: dict[str, str], text: _Text, source: str, pseudo: bool) -> Pa
     scanner.scan(start)
     files = _to_model(scanner.files, source)
     fields = _prose(fields, text, start, pseudo)
-    meta = PatchMeta(
-        author=_clean(fields.get("from", ""), text.charset),
-        date=_clean(fields.get("date", ""), text.charset),
-        subject=_subject(_clean(fields.get("subject", ""), text.charset)),
+    meta = PatchMeta(  # header values are one line each: a decoded CR/LF cannot start a header of its own
+        author=one_line(_clean(fields.get("from", ""), text.charset)),
+        date=one_line(_clean(fields.get("date", ""), text.charset)),
+        subject=_subject(one_line(_clean(fields.get("subject", ""), text.charset))),
         body=fields["body"],
         upstream=_upstream(fields["body"]),
-        message_id=_clean(fields.get("message-id", ""), None).strip(" \t<>") or None,
+        message_id=one_line(_clean(fields.get("message-id", ""), None)).strip(" \t<>") or None,
         base_commit=_base_commit(text.lines, start),
     )
     return Patch(meta, tuple(files), source, _base_hint(files), scanner.damaged)
@@ -323,7 +354,8 @@ def _pseudo_headers(lines: list[str], stop: int, web: bool) -> tuple[dict[str, s
     while i < stop and (lines[i].strip(" \t") == "" or header.match(lines[i])):
         m = header.match(lines[i])
         if m:
-            found[m.group(1).lower()] = _decode_words(m.group(2).strip(" \t"))
+            key = m.group(1).lower()
+            found[key] = (_decode_author if key in ("from", "author") else _decode_words)(m.group(2).strip(" \t"))
         i += 1
     found.setdefault("from", found.get("author", ""))
     return {k: v for k, v in found.items() if v}, i

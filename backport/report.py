@@ -91,12 +91,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from . import __version__
+from .safetext import line, visible
 from .model import (Check, FixesCheck, HunkResult, Patch, PatchMeta, Place, PortResult, Rename, Repair,
                     StableHint, TargetResult, Verdict, diff_text)
 
@@ -237,7 +239,7 @@ def _files(diff: str, source: str) -> tuple:
 
 
 def summary_table(results: list[PortResult]) -> Table:
-    """One row per hunk and target: verdict, where it landed, why."""
+    """One row per hunk and target: verdict, where it landed, why (input text shown as text only)."""
     several = len(results) > 1
     table = Table(title="backport", show_lines=False, expand=False)
     for col in (["patch"] if several else []) + ["target", "hunk", "verdict", "target place", "reason"]:
@@ -246,9 +248,15 @@ def summary_table(results: list[PortResult]) -> Table:
         for t in r.targets:
             for h in t.hunks:
                 where = f"{h.target.path}:{h.target.start}" if h.target else "-"
-                row = [t.target, f"{h.path}#{h.index}", Text(h.verdict.value, style=_STYLE[h.verdict]), where, h.reason]
-                table.add_row(*([r.patch.meta.subject[:30] or r.patch.source] if several else []), *row)
+                row = [_plain(t.target), _plain(f"{h.path}#{h.index}"), Text(h.verdict.value, style=_STYLE[h.verdict]),
+                       _plain(where), _plain(h.reason)]
+                table.add_row(*([_plain(r.patch.meta.subject[:30] or r.patch.source)] if several else []), *row)
     return table
+
+
+def _plain(text: str, style: str = "") -> Text:
+    """Input-derived text for the terminal: never markup, control characters shown escaped."""
+    return Text(line(text), style=style)
 
 
 def render_terminal(results: list[PortResult], console: Console) -> None:
@@ -260,25 +268,26 @@ def render_terminal_details(results: list[PortResult], console: Console) -> None
     """Repairs, checks, renames with their evidence, warnings and history (``port -v``)."""
     for r in results:
         for x in r.repairs:
-            console.print(f"repaired {x.path}#{x.hunk}: {x.restored} line(s) restored from the base, "
-                          f"{x.reindented} added line(s) re-indented, header off by {x.moved_by:+d}")
+            console.print(_plain(f"repaired {x.path}#{x.hunk}: {x.restored} line(s) restored from the base, "
+                                 f"{x.reindented} added line(s) re-indented, header off by {x.moved_by:+d}"))
         for t in r.targets:
             _target_details(t, console)
 
 
 def _target_details(t: TargetResult, console: Console) -> None:
     for c in t.checks:
-        mark = "[green]ok[/]" if c.ok else "[bold red]FAILED[/]"
-        console.print(f"{t.target}: {c.name}: {mark} {c.detail}", markup=True, highlight=False)
+        mark = Text("ok", style="green") if c.ok else Text("FAILED", style="bold red")
+        console.print(Text.assemble(_plain(f"{t.target}: {c.name}: "), mark, _plain(f" {c.detail}")))
     for h in t.hunks:
         for n in h.renames:
-            console.print(f"{t.target} {h.path}#{h.index}: renamed {n.old} -> {n.new}", highlight=False)
+            console.print(_plain(f"{t.target} {h.path}#{h.index}: renamed {n.old} -> {n.new}"))
             for e in n.evidence[:3]:
-                console.print(f"    evidence: {e}", highlight=False, markup=False)
+                console.print(_plain(f"    evidence: {e}"))
         for w in h.warnings:
-            console.print(f"{t.target} {h.path}#{h.index}: [yellow]warning[/]: {w}", highlight=False)
-    for line in t.history:
-        console.print(f"{t.target}: history: {line}", highlight=False, markup=False)
+            console.print(Text.assemble(_plain(f"{t.target} {h.path}#{h.index}: "), Text("warning", style="yellow"),
+                                        _plain(f": {w}")))
+    for item in t.history:
+        console.print(_plain(f"{t.target}: history: {item}"))
 
 
 # ---------------------------------------------------------------------------
@@ -286,16 +295,18 @@ def _target_details(t: TargetResult, console: Console) -> None:
 
 
 def render_markdown(results: list[PortResult]) -> str:
+    """The report as Markdown; input text is escaped so that it renders as text, never as markup."""
     out = ["# backport report", ""]
     for r in results:
-        out += [f"## {r.patch.meta.subject or r.patch.source}", "",
-                f"base: `{r.base}`" + (f" ({r.base_commit[:12]})" if r.base_commit else ""), ""]
+        out += [f"## {_md(r.patch.meta.subject or r.patch.source)}", "",
+                f"base: {_code(r.base or '?')}" + (f" ({_md(r.base_commit[:12])})" if r.base_commit else ""), ""]
         for x in r.repairs:
-            out.append(f"- repaired {x.path}#{x.hunk}: {x.restored} restored, {x.reindented} re-indented")
+            out.append(f"- repaired {_md(x.path)}#{x.hunk}: {x.restored} restored, {x.reindented} re-indented")
         out += ["", "| target | hunk | verdict | where | reason |", "|---|---|---|---|---|"]
         for t in r.targets:
             for h in t.hunks:
-                out.append(f"| {t.target} | {h.path}#{h.index} | {h.verdict.value} | {h.target or '-'} | {h.reason} |")
+                out.append(f"| {_md(t.target)} | {_md(h.path)}#{h.index} | {h.verdict.value} | "
+                           f"{_md(str(h.target or '-'))} | {_md(h.reason)} |")
         out.append("")
         for t in r.targets:
             out += _markdown_target(t)
@@ -303,17 +314,50 @@ def render_markdown(results: list[PortResult]) -> str:
 
 
 def _markdown_target(t: TargetResult) -> list[str]:
-    out = [f"### {t.target}", ""]
-    out += [f"- {c.name}: {'ok' if c.ok else 'FAILED'} ({c.detail})" for c in t.checks]
+    out = [f"### {_md(t.target)}", ""]
+    out += [f"- {_md(c.name)}: {'ok' if c.ok else 'FAILED'} ({_md(c.detail)})" for c in t.checks]
+    out += [f"- {_md(x)}" for x in _stable_notes(t)]
     if t.history:
         out += ["", "History (commits that changed the touched functions):", ""]
-        out += [f"- {line}" for line in t.history]
+        out += [f"- {_md(item)}" for item in t.history]
     for h in t.hunks:
-        out += ["", f"#### {h.path}#{h.index}: {h.verdict.value}", "", h.reason, ""]
-        out += [f"- renamed `{n.old}` -> `{n.new}`: " + "; ".join(n.evidence) for n in h.renames]
-        out += [f"- warning: {w}" for w in h.warnings]
+        out += ["", f"#### {_md(h.path)}#{h.index}: {h.verdict.value}", "", _md(h.reason), ""]
+        out += [f"- renamed {_code(n.old)} -> {_code(n.new)}: " + "; ".join(_md(e) for e in n.evidence)
+                for n in h.renames]
+        out += [f"- warning: {_md(w)}" for w in h.warnings]
         if h.regenerated:
-            out += ["", "```diff", h.regenerated.rstrip("\n"), "```"]
+            out += ["", *_fenced(h.regenerated.rstrip("\n"), "diff")]
         if h.target_text:
-            out += ["", "target text:", "", "```c", h.target_text, "```"]
+            out += ["", "target text:", "", *_fenced(h.target_text, "c")]
     return out + [""]
+
+
+def _stable_notes(t: TargetResult) -> list[str]:
+    from .stable import describe
+    return describe(t)
+
+
+# Characters that start Markdown (CommonMark/GFM) markup anywhere in a line, and
+# an underscore that can open or close emphasis (``__init__``, not ``swap_free``).
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<|&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def _md(text: str) -> str:
+    """Input text as one line of Markdown prose that renders literally."""
+    escaped = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), line(text))
+    return "\\" + escaped if escaped[:1] in ("#", "-", "+", "=", ">") else escaped
+
+
+def _code(text: str) -> str:
+    """Input text as an inline code span (backticks inside cannot end it)."""
+    text = line(text)
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fenced(text: str, lang: str) -> list[str]:
+    """A fenced code block that no line of ``text`` can close early."""
+    longest = max((len(run) for run in re.findall("`{3,}", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + lang, visible(text), fence]

@@ -42,6 +42,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import BackportError
+from .safetext import line, text_console, visible
 from .model import HunkResult, PortResult, TargetResult
 from .report import SchemaError, _STYLE, load_json
 
@@ -141,7 +142,7 @@ def hunk_text(hunk: str | None) -> Text:
     """A hunk with its code C-highlighted and its added/removed lines tinted."""
     if not hunk:
         return Text("(none)", style="dim italic")
-    lines = hunk.rstrip("\n").split("\n")
+    lines = visible(hunk).rstrip("\n").split("\n")
     kinds, code = [], []
     for ln in lines:
         if ln.startswith("@@") or ln.startswith("\\"):
@@ -156,26 +157,26 @@ def hunk_text(hunk: str | None) -> Text:
         if len(kind) > 1:  # @@ header or "\ No newline"
             out.append(kind + "\n", style="cyan" if kind.startswith("@@") else "dim")
             continue
-        line = Text(kind, style="bold green" if kind == "+" else "bold red" if kind == "-" else "")
+        row = Text(kind, style="bold green" if kind == "+" else "bold red" if kind == "-" else "")
         part.rstrip()
-        line.append_text(part)
+        row.append_text(part)
         if kind in "+-":
-            line.stylize(ADDED_BG if kind == "+" else REMOVED_BG)
-        out.append_text(line)
+            row.stylize(ADDED_BG if kind == "+" else REMOVED_BG)
+        out.append_text(row)
         out.append("\n")
     out.rstrip()
     return out
 
 
 def code_text(text: str) -> Text:
-    out = Syntax("", "c", theme=THEME, tab_size=TAB).highlight(text.rstrip("\n"))
+    out = Syntax("", "c", theme=THEME, tab_size=TAB).highlight(visible(text).rstrip("\n"))
     out.rstrip()
     return out
 
 
 def diff_of_diffs_text(text: str) -> Text:
     out = Text()
-    for ln in text.rstrip("\n").split("\n"):
+    for ln in visible(text).rstrip("\n").split("\n"):
         style = ("bold" if ln.startswith(("---", "+++")) else "cyan" if ln.startswith("@@")
                  else "green" if ln.startswith("+") else "red" if ln.startswith("-") else "")
         out.append(ln + "\n", style=style)
@@ -185,7 +186,7 @@ def diff_of_diffs_text(text: str) -> Text:
 
 
 def _place(p) -> str:
-    return str(p) if p else "-"
+    return line(str(p)) if p else "-"
 
 
 def sides(left: tuple[str, Text], right: tuple[str, Text], width: int, layout: str = "auto") -> Table:
@@ -209,28 +210,28 @@ def sides(left: tuple[str, Text], right: tuple[str, Text], width: int, layout: s
 
 def render_hunk(result: PortResult, t: TargetResult, h: HunkResult, console: Console, layout: str = "auto") -> None:
     style = _STYLE[h.verdict]
-    console.print(Rule(Text.assemble((f"{t.target}  ", "bold"), f"{h.path}#{h.index}  ", (h.verdict.value, style)),
+    console.print(Rule(Text.assemble((f"{line(t.target)}  ", "bold"), f"{line(h.path)}#{h.index}  ", (h.verdict.value, style)),
                        style=style if h.verdict.needs_human else "dim", align="left"))
-    console.print(Text.assemble(("verdict  ", "dim"), (h.verdict.value, style), "  ", h.reason))
-    console.print(Text.assemble(("base     ", "dim"), f"{result.base or '?'}  {_place(h.base)}"))
-    console.print(Text.assemble(("target   ", "dim"), f"{t.target}  {_place(h.target)}"))
-    left = (f"reference ({result.base or 'base'})", hunk_text(h.reference))
+    console.print(Text.assemble(("verdict  ", "dim"), (h.verdict.value, style), "  ", line(h.reason)))
+    console.print(Text.assemble(("base     ", "dim"), f"{line(result.base or '?')}  {_place(h.base)}"))
+    console.print(Text.assemble(("target   ", "dim"), f"{line(t.target)}  {_place(h.target)}"))
+    left = (line(f"reference ({result.base or 'base'})"), hunk_text(h.reference))
     if h.regenerated:
-        right = (f"regenerated ({t.target})", hunk_text(h.regenerated))
+        right = (line(f"regenerated ({t.target})"), hunk_text(h.regenerated))
     elif h.target_text:
-        right = (f"target text ({t.target}, not placed)", code_text(h.target_text))
+        right = (line(f"target text ({t.target}, not placed)"), code_text(h.target_text))
     else:
-        right = (f"{t.target}: not placed", Text("(nothing in the target to show)", style="dim italic"))
+        right = (line(f"{t.target}: not placed"), Text("(nothing in the target to show)", style="dim italic"))
     console.print(sides(left, right, console.width, layout))
     if h.regenerated and h.target_text:
         console.print(Text("target text shown beside the change:", style="dim"))
         console.print(code_text(h.target_text))
     for n in h.renames:
-        console.print(Text.assemble(("renamed  ", "yellow"), (n.old, "bold"), " -> ", (n.new, "bold")))
+        console.print(Text.assemble(("renamed  ", "yellow"), (line(n.old), "bold"), " -> ", (line(n.new), "bold")))
         for e in n.evidence:
-            console.print(Text("           evidence: " + e, style="dim"), overflow="fold")
+            console.print(Text("           evidence: " + line(e), style="dim"), overflow="fold")
     for w in h.warnings:
-        console.print(Text.assemble(("warning  ", "yellow"), w), overflow="fold")
+        console.print(Text.assemble(("warning  ", "yellow"), line(w)), overflow="fold")
     tool, diff = change_diff(h)
     if h.regenerated:
         if diff.strip():
@@ -248,12 +249,12 @@ def render_review(results: list[PortResult], series: list[dict], console: Consol
     by_target = {s.get("target"): s for s in series}
     for r in results:
         meta = r.patch.meta
-        console.print(Rule(Text(meta.subject or r.patch.source, style="bold"), characters="═"))
-        console.print(Text.assemble(("patch    ", "dim"), r.patch.source))
-        console.print(Text.assemble(("author   ", "dim"), meta.author or "?", ("   date ", "dim"), meta.date or "?"))
-        console.print(Text.assemble(("base     ", "dim"), f"{r.base}" + (f" ({r.base_commit[:12]})" if r.base_commit else "")))
+        console.print(Rule(Text(line(meta.subject or r.patch.source), style="bold"), characters="═"))
+        console.print(Text.assemble(("patch    ", "dim"), line(r.patch.source)))
+        console.print(Text.assemble(("author   ", "dim"), line(meta.author or "?"), ("   date ", "dim"), line(meta.date or "?")))
+        console.print(Text.assemble(("base     ", "dim"), line(f"{r.base}" + (f" ({r.base_commit[:12]})" if r.base_commit else ""))))
         for x in r.repairs:
-            console.print(Text(f"repaired {x.path}#{x.hunk}: {x.restored} line(s) restored from the base, "
+            console.print(Text(f"repaired {line(x.path)}#{x.hunk}: {x.restored} line(s) restored from the base, "
                                f"{x.reindented} re-indented, header off by {x.moved_by:+d}", style="dim"))
         console.print()
         for t in r.targets:
@@ -270,20 +271,20 @@ def render_review(results: list[PortResult], series: list[dict], console: Consol
 
 def _target_head(t: TargetResult, series: dict | None, console: Console) -> None:
     style = _STYLE[t.verdict]
-    console.print(Rule(Text.assemble(("target ", "bold"), (t.target, "bold"),
-                                     f" ({t.commit[:12]})" if t.commit else "", "  worst verdict ",
+    console.print(Rule(Text.assemble(("target ", "bold"), (line(t.target), "bold"),
+                                     line(f" ({t.commit[:12]})") if t.commit else "", "  worst verdict ",
                                      (t.verdict.value, style)), characters="━", style=style))
     for c in t.checks:
         console.print(Text.assemble(("check    ", "dim"), (("ok     " if c.ok else "FAILED "), "green" if c.ok else "bold red"),
-                                    f"{c.name}: {c.detail}"), overflow="fold")
+                                    line(f"{c.name}: {c.detail}")), overflow="fold")
     if series:
         if series.get("skipped"):
-            console.print(Text(f"series   not written: {series['skipped']}", style="bold red"))
+            console.print(Text(line(f"series   not written: {series['skipped']}"), style="bold red"))
         else:
             names = ([series["cover_letter"]] if series.get("cover_letter") else []) + series.get("files", [])
-            console.print(Text.assemble(("series   ", "dim"), f"{series.get('dir')}/: " + (", ".join(names) or "nothing")))
-    for line in t.history:
-        console.print(Text.assemble(("history  ", "dim"), line))
+            console.print(Text.assemble(("series   ", "dim"), line(f"{series.get('dir')}/: " + (", ".join(names) or "nothing"))))
+    for item in t.history:
+        console.print(Text.assemble(("history  ", "dim"), line(item)))
     console.print()
 
 
@@ -306,11 +307,11 @@ def run_review(path: str, *, no_color: bool = False, pager: bool = True, width: 
     if width is None:
         width = shutil.get_terminal_size((120, 24)).columns if tty else int(os.environ.get("COLUMNS") or 120)
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
+    console = text_console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
                       color_system="auto" if color else None, legacy_windows=False)
     shown = render_review(results, series, console, targets=targets, attention=attention, layout=layout)
     if not shown:
-        console.print("nothing to review" + (" for " + ", ".join(targets) if targets else ""))
+        console.print(Text(line("nothing to review" + (" for " + ", ".join(targets) if targets else ""))))
     text = buffer.getvalue()
     if tty and pager:
         page(text)

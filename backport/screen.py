@@ -19,7 +19,7 @@ from rich.text import Text
 from rich import box
 
 from .model import PortResult, TargetResult
-from .series import review_items
+from .series import message_hazards, review_items
 from .stable import describe
 
 try:  # input text shown as text only (control characters escaped)
@@ -63,6 +63,7 @@ def attention(results: list[PortResult], series: list[dict]) -> list[str]:
     several = len(results) > 1
     for n, r in enumerate(results, 1):
         label = f"[{n}/{len(results)}] " if several else ""
+        out += [f"{label}mail: {x}" for x in message_hazards(r.patch.meta)]
         for t in r.targets:
             out += [f"{t.target}: {label}{x}" for x in review_items(t)]
             out += [f"{t.target}: {label}{x}" for x in _doubts(t)]

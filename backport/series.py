@@ -30,16 +30,20 @@ with ``*** NEEDS REVIEW ***``).
 """
 from __future__ import annotations
 
+import email.errors
+import email.policy
 import email.utils
 import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
 
 from . import __version__
 from .model import PortResult, TargetResult, Verdict
+from .safetext import line, one_line, unsafe_in
 from .tree import encode
 
 _WEB_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{2}:\d{2}:\d{2}) (\w+)$")
@@ -47,6 +51,7 @@ ZEROS = "0" * 40
 _PATCHBREAK = re.compile(r"^(?:---(?:\s|$)|diff -|Index: )")  # where git mailinfo starts the patch
 PLACEHOLDER_DOMAIN = "unknown.invalid"  # RFC 2606: never resolves, never delivers
 UPSTREAM_STYLES = ("commit", "bracket")
+_BLANK_RUNS = re.compile(r"\s{2,}")
 
 
 def slug(subject: str) -> str:
@@ -56,19 +61,23 @@ def slug(subject: str) -> str:
 
 
 def mail_date(date: str) -> str:
-    """The original date in RFC 2822 form when it can be read, else as given."""
+    """The original date in RFC 2822 form (a web copy's date converted), or "" when it cannot be read."""
+    date = one_line(date)
     if not date:
-        return email.utils.format_datetime(datetime.now().astimezone())
-    if email.utils.parsedate_tz(date):
-        return date
-    m = _WEB_DATE.match(date.strip())
-    if m:
-        mon, day, year, clock, zone = m.groups()
-        parsed = email.utils.parsedate_tz(f"{day} {mon} {year} {clock} {zone}")
-        if parsed:
-            return email.utils.format_datetime(datetime.fromtimestamp(email.utils.mktime_tz(parsed)).astimezone(
-                _zone(parsed[9])))
-    return date
+        return ""
+    parsed = email.utils.parsedate_tz(date)
+    if parsed is None:
+        m = _WEB_DATE.match(date)
+        if m:
+            mon, day, year, clock, zone = m.groups()
+            parsed = email.utils.parsedate_tz(f"{day} {mon} {year} {clock} {zone}")
+    if parsed is None or parsed[0] < 1970:
+        return ""
+    try:
+        when = datetime.fromtimestamp(email.utils.mktime_tz(parsed), _zone(parsed[9]))
+    except (OverflowError, OSError, ValueError):
+        return ""
+    return email.utils.format_datetime(when)
 
 
 def _zone(offset: int | None):
@@ -88,9 +97,9 @@ class Author:
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>" if self.name else f"<{self.address}>"
 
-    def header(self) -> str:
-        """The From: header value, RFC 2047-encoded when the name is not ASCII."""
-        return email.utils.formataddr((self.name, self.address), charset="utf-8") if self.name else f"<{self.address}>"
+    def header(self) -> Address:
+        """The From: header value (``email.headerregistry`` quotes and encodes the name)."""
+        return Address(display_name=self.name, addr_spec=self.address)
 
 
 def author_of(text: str) -> Author:
@@ -103,15 +112,30 @@ def author_of(text: str) -> Author:
     search fixes it), obviously a placeholder, and undeliverable (``.invalid``
     is reserved), so ``git send-email`` cannot mail a stranger by mistake.
     """
-    raw = text.strip()
+    raw = one_line(text)
     name, address = (raw, "") if "@" not in raw else email.utils.parseaddr(raw)
-    name = name.strip().strip('"')
-    if "@" in address and not re.search(r"@x{3,}$|@(?:\.\.\.|\[[^]]*\])", address):
-        return Author(name, address, False)
+    name = one_line(name).strip('"')
+    if "@" in address and not re.search(r"@x{3,}$|@(?:\.\.\.|\[[^]]*\])", address) and _deliverable(address):
+        return Author(_display_name(name), address, False)
     name = (name or address).split("@")[0].strip()
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     local = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".") or "unknown"
     return Author(name or "Unknown", f"{local}@{PLACEHOLDER_DOMAIN}", True)
+
+
+def _display_name(name: str) -> str:
+    """A name ``git mailinfo`` reads back as a name: it takes the first ``@`` of From: for the address,
+    so a name may hold no ``@`` (nor the ``<>`` that delimit an address)."""
+    return _BLANK_RUNS.sub(" ", name.replace("@", " at ").replace("<", " ").replace(">", " ")).strip()
+
+
+def _deliverable(address: str) -> bool:
+    """An address ``email.headerregistry`` can write as it is (ASCII, dot-atom or quoted local part)."""
+    try:
+        Address(addr_spec=address)
+    except (ValueError, IndexError, email.errors.HeaderParseError):
+        return False
+    return address.isascii()
 
 
 # ---------------------------------------------------------------------------
@@ -200,15 +224,27 @@ def upstream_line(sha: str, style: str) -> str:
     return f"commit {sha} upstream." if style == "commit" else f"[ Upstream commit {sha} ]"
 
 
-def _subject_header(subject: str) -> str:
-    return subject if subject.isascii() else Header(subject, "utf-8", maxlinelen=78).encode()
+_HEADER_POLICY = email.policy.default.clone(linesep="\n", max_line_length=78)
+_MIME = "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
 
 
-def _headers(author: str, date: str, subject: str, text: str) -> str:
-    mime = "" if text.isascii() else ("MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
-                                      "Content-Transfer-Encoding: 8bit\n")
-    return (f"From {ZEROS} Mon Sep 17 00:00:00 2001\nFrom: {author}\nDate: {date}\n"
-            f"Subject: {_subject_header(subject)}\n{mime}\n")
+def _headers(author: Author, date: str, subject: str, text: str) -> str:
+    """The mail's header block, written by ``email``'s header machinery.
+
+    Every value is folded to one line first (``safetext.one_line``): a CR, LF
+    or other control character decoded from the input can never start a
+    header of its own (an encoded ``\\nCc: stranger`` in a Subject would
+    otherwise become a recipient of ``git send-email``).  Non-ASCII names and
+    subjects are RFC 2047-encoded, long lines folded, as ``git format-patch`` does.
+    """
+    head = EmailMessage(policy=_HEADER_POLICY)
+    head["From"] = author.header()
+    if date:
+        head["Date"] = date
+    head["Subject"] = one_line(subject)
+    block = head.as_string()  # the header lines and the blank line that ends them
+    mime = "" if text.isascii() else _MIME
+    return f"From {ZEROS} Mon Sep 17 00:00:00 2001\n" + block[:-1] + mime + "\n"
 
 
 def _signature() -> str:
@@ -226,17 +262,60 @@ def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str 
         body = upstream_line(meta.upstream, upstream_style) + "\n\n" + body
     body = with_note(body, backport_note(target, signoff or ""), signoff)
     author = author_of(meta.author)
-    notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target)]
-    cut = next((ln for ln in body.split("\n") if _PATCHBREAK.match(ln)), None)
-    if cut is not None:
-        notes.append(f"[ backport: NEEDS REVIEW: git am ends the commit message at the body line `{cut.strip()}`; "
-                     "edit the body ]")
+    notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target) + message_hazards(meta)]
+    if meta.date and not mail_date(meta.date):
+        notes.append(f"[ backport: the source's date `{one_line(meta.date)[:60]}` cannot be read: "
+                     "Date: is the time of this run ]")
     if author.placeholder:
         notes.append(f"[ backport: the source gives no address for {author.name}: "
                      f"From: uses the placeholder {author.address}; fix it before sending ]")
     below = "\n".join(notes) + "\n\n" if notes else ""
     text = f"{body}\n---\n{below}{diffstat(target.diff)}\n{target.diff}"
-    return _headers(author.header(), mail_date(meta.date), subject, text + meta.author) + text + _signature()
+    return _headers(author, mail_date(meta.date) or _now(), subject, text + meta.author) + text + _signature()
+
+
+_IN_BODY_HEADER = re.compile(r"(?i:from|subject|date):|>From\s|\[PATCH\]\s")  # git mailinfo's in-body headers
+_AM_SUBJECT_STRIP = re.compile(r"(?i:re:)|\[|[ \t]")  # what git am's cleanup_subject removes at the start
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def is_mbox_from(text: str) -> bool:
+    """git mailsplit's test for a line that starts a new message ("From x ... hh:mm:ss yyyy")."""
+    if len(text) < 19 or not text.startswith("From "):
+        return False
+    colon = text.rfind(":", 5)
+    tail, head = text[colon + 1:colon + 3], text[colon - 4:colon]
+    if colon < 9 or not (tail.isdigit() and len(tail) == 2 and head[0].isdigit() and head[2:].isdigit()):
+        return False
+    year = re.match(r"\s*[+-]?\d+", text[colon + 3:])
+    return bool(year) and int(year.group(0)) > 90
+
+
+def message_hazards(meta) -> list[str]:
+    """What in the subject or body ``git mailsplit``/``git am`` would read otherwise than meant.
+
+    Nothing is rewritten (that would change the author's message); each hazard
+    is a NEEDS REVIEW item, and the run exits 1.
+    """
+    lines = meta.body.split("\n")
+    found = []
+    cut = next((ln for ln in lines if _PATCHBREAK.match(ln)), None)
+    if cut is not None:
+        found.append(f"git am ends the commit message at the body line `{line(cut.strip())}`; edit the body")
+    split = next((ln for ln in lines if is_mbox_from(ln)), None)
+    if split is not None:
+        found.append(f"git mailsplit starts a new mail at the body line `{line(split)}`; edit the body")
+    first = next((ln for ln in lines if ln.strip()), "")
+    if _IN_BODY_HEADER.match(first):
+        found.append(f"git am reads the first body line `{line(first)}` as a header (author, subject or date); "
+                     "edit the body")
+    controls = unsafe_in("".join(_CONTROL.findall(meta.body)))
+    if controls:
+        found.append(f"the body holds control characters ({', '.join(controls)}) that git log would print raw")
+    if _AM_SUBJECT_STRIP.match(meta.subject or "x"):
+        found.append(f"git am drops the start of the subject `{line(meta.subject)}` (a leading `[...]`, `Re:` "
+                     "or blank); edit the subject")
+    return found
 
 
 @dataclass(frozen=True)
@@ -278,9 +357,11 @@ def cover_letter(target_name: str, entries: list[SeriesEntry], *, prefix: str, s
     out += ["", *_shortlog(written), "", combined_diffstat([e.target.diff for e in written]).rstrip("\n"), ""]
     text = "\n".join(out) + "\n"
     who = sender or (str(author_of(written[0].result.patch.meta.author)) if written else "backport <backport@invalid>")
-    who_header = author_of(who).header()
-    date = email.utils.format_datetime(datetime.now().astimezone())
-    return _headers(who_header, date, subject, text + who) + text + _signature()
+    return _headers(author_of(who), _now(), subject, text + who) + text + _signature()
+
+
+def _now() -> str:
+    return email.utils.format_datetime(datetime.now().astimezone())
 
 
 def _label(e: SeriesEntry, total: int) -> str:
