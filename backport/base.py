@@ -16,7 +16,12 @@ from .tree import Tree
 
 
 def repair_patch(patch: Patch, base: Tree) -> tuple[Patch, tuple[Repair, ...]]:
-    """The patch with every hunk placed on the base text, and what was repaired."""
+    """The patch with every hunk placed on the base text, and what was repaired.
+
+    Every file the patch changes is looked up first (in one read of the base), so a
+    file the base lacks is reported before any hunk is worked on.
+    """
+    _check_files(patch, base)
     files, repairs = [], []
     for fp in patch.files:
         fixed, done = _repair_file(fp, base, patch)
@@ -25,8 +30,21 @@ def repair_patch(patch: Patch, base: Tree) -> tuple[Patch, tuple[Repair, ...]]:
     return replace(patch, files=tuple(files)), tuple(repairs)
 
 
+def _needs_base(fp: FilePatch) -> bool:
+    return fp.kind not in ("add", "binary", "mode") and bool(fp.hunks)
+
+
+def _check_files(patch: Patch, base: Tree) -> None:
+    wanted = [fp for fp in patch.files if _needs_base(fp)]
+    absent = set(base.missing([fp.old_path or "" for fp in wanted]))
+    fp = next((fp for fp in wanted if (fp.old_path or "") in absent), None)
+    if fp is not None:
+        raise BaseMismatch(f"{fp.old_path} does not exist in base {base}", source=patch.source,
+                           line=fp.source_line or None)
+
+
 def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, list[Repair]]:
-    if fp.kind in ("add", "binary", "mode") or not fp.hunks:
+    if not _needs_base(fp):
         return fp, []
     text = base.read(fp.old_path or "")
     if text is None:

@@ -82,6 +82,9 @@ class OverlayTree(Tree):
             return self.files[path]
         return self.inner.read(path)
 
+    def prefetch(self, paths) -> None:
+        self.inner.prefetch([p for p in paths if p not in self.files])
+
     def grep(self, pattern, *, paths=(), word=False, fixed=False):
         hits = [h for h in self.inner.grep(pattern, paths=paths, word=word, fixed=fixed) if h[0] not in self.files]
         if not self.files:
@@ -120,8 +123,7 @@ def file_mode(tree: Tree, path: str) -> str:
     """100755 for an executable file, else 100644."""
     tree = tree.inner if isinstance(tree, OverlayTree) else tree
     if isinstance(tree, GitTree):
-        run = subprocess.run(["git", "-C", tree.repo.path, "ls-tree", tree.commit, "--", path], capture_output=True)
-        mode = run.stdout.decode("utf-8", "replace").split(" ", 1)[0]
+        mode = tree.mode(path)  # listed with the other files of the patch, not one git process each
         return mode if mode in ("100644", "100755", "120000") else "100644"
     if isinstance(tree, DirTree):
         full = tree.root / path

@@ -108,6 +108,7 @@ class _Hunkwork:
 
 def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> TargetResult:
     tsrc = Sources(target)
+    target.prefetch([fp.path for fp in patch.files])  # one read of git objects, not one per file
     repaired_at = {(r.path, r.hunk) for r in repairs if r.restored or r.reindented}
     work = [_Hunkwork(fp.path, i, h, (fp.path, i) in repaired_at)
             for fp in patch.files for i, h in enumerate(fp.hunks, 1)]

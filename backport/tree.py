@@ -3,6 +3,12 @@ plain directory (an unpacked tarball).
 
 Nothing here writes to the repository: no checkout, no index, no refs.
 File text is decoded with ``surrogateescape`` so Latin-1 bytes survive.
+
+Blobs of a git tree are read in bulk: the files a patch touches are listed by
+``git ls-tree`` (a thousand paths a call) and read by one ``git cat-file
+--batch`` process (``prefetch``), and kept.  A path the
+tree lists whose object git cannot read is an error ("object ... is corrupt"
+or "... is missing"), never taken for a file that does not exist.
 """
 from __future__ import annotations
 
@@ -39,6 +45,14 @@ class Tree:
 
     def read(self, path: str) -> str | None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def prefetch(self, paths) -> None:
+        """Read these files ahead, in one go where that is cheaper than one by one."""
+
+    def missing(self, paths) -> list[str]:
+        """Those of ``paths`` that are not files of the tree, in order."""
+        self.prefetch(paths)
+        return [p for p in paths if self.read(p) is None]
 
     def grep(self, pattern: str, *, paths: tuple[str, ...] = (), word: bool = False,
              fixed: bool = False) -> list[tuple[str, int, str]]:  # pragma: no cover
@@ -82,6 +96,12 @@ class GitTree(Tree):
     def read(self, path: str) -> str | None:
         return self.repo.read(self.commit, path)
 
+    def prefetch(self, paths) -> None:
+        self.repo.prefetch(self.commit, paths)
+
+    def mode(self, path: str) -> str | None:
+        return self.repo.mode(self.commit, path)
+
     def grep(self, pattern, *, paths=(), word=False, fixed=False):
         return self.repo.grep(self.commit, pattern, paths, word, fixed)
 
@@ -98,30 +118,125 @@ class Repository:
         except (git.exc.NoSuchPathError, git.exc.InvalidGitRepositoryError):
             raise TreeError("not a git repository", source=path) from None
         self.path = path
-        self._read = lru_cache(maxsize=512)(self._read_blob)
+        self._blobs: dict[tuple[str, str], str | None] = {}  # (commit, path) -> text, None: no such file
+        self._resolved: dict[str, str] = {}
+        self._modes: dict[tuple[str, str], str | None] = {}  # (commit, path) -> 100644, 100755, 120000
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
 
+    def _git(self, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", self.path, *args], input=data, capture_output=True)
+
     def resolve(self, ref: str) -> str:
-        try:
-            return self.git_repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-        except git.exc.GitCommandError:
-            raise TreeError(f"unknown revision '{ref}' in {self.path}") from None
+        if ref not in self._resolved:
+            self._resolved[ref] = self._resolve(ref)
+        return self._resolved[ref]
+
+    def _resolve(self, ref: str) -> str:
+        run = self._git("rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
+        err = decode(run.stderr)
+        if run.returncode != 0 and _unreadable(err):
+            raise TreeError(f"{_unreadable(err)} (reading '{ref}')", source=self.path)
+        if run.returncode != 0:
+            raise TreeError(f"unknown revision '{ref}' in {self.path}")
+        if "is ambiguous" in err:
+            self._check_ambiguous(ref)
+        return decode(run.stdout).strip()
+
+    def _check_ambiguous(self, ref: str) -> None:
+        """A name two refs answer to (a tag and a branch): refused when they differ, as git warns."""
+        found = {}
+        for full in (f"refs/{ref}", f"refs/tags/{ref}", f"refs/heads/{ref}", f"refs/remotes/{ref}",
+                     f"refs/remotes/{ref}/HEAD"):
+            run = self._git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{full}^{{commit}}")
+            if run.returncode == 0:
+                found[full] = decode(run.stdout).strip()
+        if len(set(found.values())) > 1:
+            names = " and ".join(found)
+            raise TreeError(f"refname '{ref}' is ambiguous in {self.path}: {names} name different commits; "
+                            f"say which (e.g. {next(iter(found))})")
 
     def try_resolve(self, ref: str) -> str | None:
         try:
             return self.resolve(ref)
-        except TreeError:
+        except TreeError as err:
+            if "is ambiguous" in err.message or "is corrupt" in err.message:
+                raise
             return None
 
     def read(self, commit: str, path: str) -> str | None:
-        return self._read(commit, path) if safe_path(path) else None
+        if not safe_path(path):
+            return None
+        if (commit, path) not in self._blobs:
+            self._blobs[(commit, path)] = self._read_one(commit, path)
+        return self._blobs[(commit, path)]
 
-    def _read_blob(self, commit: str, path: str) -> str | None:
+    def prefetch(self, commit: str, paths) -> None:
+        """Read the blobs at ``paths`` of ``commit``: one ``git ls-tree`` per thousand paths (their
+        modes and object ids), then one ``git cat-file --batch`` for all of them."""
+        todo = list(dict.fromkeys(p for p in paths if safe_path(p) and (commit, p) not in self._blobs))
+        if not todo:
+            return
+        found = self._list(commit, todo)
+        listed = [(p, found[p][1]) for p in todo if p in found]
+        for path in todo:
+            self._blobs[(commit, path)] = None
+        if not listed:
+            return
+        run = self._git("cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in listed).encode())
+        if run.returncode != 0:
+            raise TreeError(_unreadable(decode(run.stderr)) or f"git cat-file failed in {self.path}: "
+                            f"{decode(run.stderr).strip()}")
+        for (path, sha), (kind, data) in zip(listed, _batch_objects(run.stdout)):
+            if kind is None:
+                self._broken_blob(sha, path, commit)
+            self._blobs[(commit, path)] = decode(data) if kind == b"blob" else None
+
+    def _read_one(self, commit: str, path: str) -> str | None:
+        """One blob, through git's long-running ``cat-file --batch`` (no process per file)."""
+        if "\n" in path:  # that process reads one name a line
+            self.prefetch(commit, [path])
+            return self._blobs[(commit, path)]
         try:
             _, kind, _, data = self.git_repo.git.get_object_data(f"{commit}:{path}")
         except (ValueError, git.exc.GitCommandError):
+            self._check_absent(commit, [path])
             return None
-        return decode(data) if kind == b"blob" or kind == "blob" else None
+        return decode(data) if kind in (b"blob", "blob") else None
+
+    def mode(self, commit: str, path: str) -> str | None:
+        """The file's git mode (100644, 100755, 120000), None when the tree has no such file."""
+        if (commit, path) not in self._modes:
+            self._list(commit, [path])
+        return self._modes.get((commit, path))
+
+    def _list(self, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+        """``git ls-tree`` of these paths (literal, a thousand at a time): path -> (mode, sha) of blobs."""
+        found: dict[str, tuple[str, str]] = {}
+        for k in range(0, len(paths), 1000):
+            chunk = paths[k:k + 1000]
+            wanted = set(chunk)
+            run = self._git("--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", *chunk)
+            if run.returncode != 0:
+                raise TreeError(_unreadable(decode(run.stderr)) or f"cannot list the tree of {commit}: "
+                                f"{decode(run.stderr).strip()}")
+            for entry in run.stdout.split(b"\0"):
+                head, _, name = entry.partition(b"\t")
+                fields = head.split()
+                if len(fields) == 3 and fields[1] == b"blob" and decode(name) in wanted:
+                    found[decode(name)] = (decode(fields[0]), decode(fields[2]))
+            for path in chunk:
+                self._modes[(commit, path)] = found[path][0] if path in found else None
+        return found
+
+    def _check_absent(self, commit: str, paths: list[str]) -> None:
+        """Paths cat-file could not read: an error if the tree lists them (their object is broken)."""
+        for path, (_, sha) in self._list(commit, paths).items():
+            self._broken_blob(sha, path, commit)
+
+    def _broken_blob(self, sha: str, path: str, commit: str) -> None:
+        err = decode(self._git("cat-file", "-t", sha).stderr)
+        what = "is corrupt" if _unreadable(err) else "is missing from the repository"
+        raise TreeError(f"object {sha} ({path} in {commit[:12]}) {what}", source=self.path)
 
     def grep(self, commit, pattern, paths, word, fixed):
         return self._grep(commit, pattern, tuple(paths), word, fixed)
@@ -153,12 +268,18 @@ class DirTree(Tree):
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
 
     def read(self, path: str) -> str | None:
+        full = self._file(path)
+        return None if full is None else decode(full.read_bytes())
+
+    def missing(self, paths) -> list[str]:
+        return [p for p in paths if self._file(p) is None]
+
+    def _file(self, path: str) -> Path | None:
+        """The file at ``path``, unless it is no regular file or leaves the tree (symlinks)."""
         if not safe_path(path):
             return None
         full = (self.root / path).resolve()
-        if not full.is_relative_to(self.root) or not full.is_file():
-            return None
-        return decode(full.read_bytes())
+        return full if full.is_relative_to(self.root) and full.is_file() else None
 
     def grep(self, pattern, *, paths=(), word=False, fixed=False):
         return self._grep(pattern, tuple(paths), word, fixed)
@@ -175,6 +296,32 @@ class DirTree(Tree):
         env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(self.root.parent))
         out = subprocess.run(args, capture_output=True, cwd=self.root, env=env)
         return _parse_grep(decode(out.stdout))
+
+
+def _unreadable(stderr: str) -> str | None:
+    """git's complaint about an object it has but cannot read, as one message."""
+    m = re.search(r"object ([0-9a-f]{7,64})\b[^\n]*is corrupt", stderr) \
+        or re.search(r"unable to unpack ([0-9a-f]{7,64})", stderr)
+    if m:
+        return f"object {m.group(1)} is corrupt"
+    if re.search(r"\bcorrupt\b", stderr):
+        return f"a git object is corrupt: {stderr.strip().splitlines()[-1]}"
+    return None
+
+
+def _batch_objects(out: bytes):
+    """(type, content) per request of ``git cat-file --batch`` output; (None, b"") for missing."""
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        fields = out[pos:end].split()
+        pos = end + 1
+        if len(fields) == 3 and fields[2].isdigit():
+            size = int(fields[2])
+            yield fields[1], out[pos:pos + size]
+            pos += size + 1
+        else:  # "<spec> missing", "<spec> ambiguous"
+            yield None, b""
 
 
 _VERSION = re.compile(r"^(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)$")
