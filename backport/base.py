@@ -38,9 +38,15 @@ def _check_files(patch: Patch, base: Tree) -> None:
     wanted = [fp for fp in patch.files if _needs_base(fp)]
     absent = set(base.missing([fp.old_path or "" for fp in wanted]))
     fp = next((fp for fp in wanted if (fp.old_path or "") in absent), None)
-    if fp is not None:
-        raise BaseMismatch(f"{fp.old_path} does not exist in base {base}", source=patch.source,
-                           line=fp.source_line or None)
+    if fp is None:
+        return
+    whole = f"{fp.old_prefix}/{fp.old_path}"
+    hint = ""
+    if fp.old_prefix and not base.missing([whole]):
+        hint = (f", but {whole} does: the diff's paths have no a/ b/ prefixes (git diff --no-prefix); "
+                "read it with -p0")
+    raise BaseMismatch(f"{fp.old_path} does not exist in base {base}{hint}", source=patch.source,
+                       line=fp.source_line or None)
 
 
 def _repair_file(fp: FilePatch, base: Tree, patch: Patch) -> tuple[FilePatch, list[Repair]]:

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("--base", help="tree the patch was made against (ref or directory)")
     port.add_argument("--to", action="append", required=True, metavar="TARGET", help="target tree (ref or directory); repeatable")
     port.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    port.add_argument("-p", dest="strip", type=int, default=1, metavar="N",
+                      help="remove N leading components from the diff's paths, as git apply -pN "
+                           "(default 1; -p0 for a 'git diff --no-prefix' diff)")
     _common(port)
     demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees", epilog=DEMO_EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -169,6 +172,9 @@ def run_port(args) -> tuple[list[PortResult], Output]:
     repo_path = args.repo or git_toplevel()
     specs = [args.patch] if isinstance(args.patch, str) else list(args.patch)
     patches = read_inputs(specs, repo_path)
+    if args.strip != 1:
+        from .ingest import strip_paths
+        patches = [strip_paths(p, args.strip) for p in patches]
     repo = Repository(repo_path) if repo_path else None
     targets = [open_tree(t, repo) for t in args.to]
     bases = _bases(args.base, patches, repo, open_tree)

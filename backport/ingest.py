@@ -458,6 +458,7 @@ class _FileRec:
     old: str | None = None
     new: str | None = None
     prefix: str = ""
+    new_prefix: str = ""
     kind: str = "modify"
     extended: list[str] = field(default_factory=list)
     hunks: list[_HunkRec] = field(default_factory=list)
@@ -527,7 +528,7 @@ class _Scanner:
     def _plain_file(self, i: int) -> int:
         rec = _FileRec(self.first + i)
         rec.prefix, rec.old = self._header_path(self.lines[i][4:], i)
-        _, rec.new = self._header_path(self.lines[i + 1][4:], i + 1)
+        rec.new_prefix, rec.new = self._header_path(self.lines[i + 1][4:], i + 1)
         if rec.old is None and rec.new is None:
             raise self.error("both sides of the file are /dev/null", i)
         self.files.append(rec)
@@ -546,7 +547,7 @@ class _Scanner:
         assert m is not None
         rec = _FileRec(self.first + i, kind="binary")
         rec.prefix, rec.old = self._header_path(m.group(1), i)
-        _, rec.new = self._header_path(m.group(2), i)
+        rec.new_prefix, rec.new = self._header_path(m.group(2), i)
         self.files.append(rec)
         return i + 1
 
@@ -557,7 +558,7 @@ class _Scanner:
         if names is None:
             raise self.error("cannot read the file names of this diff --git line", i)
         rec.prefix, rec.old = self._strip(names[0], i)
-        rec.new = self._strip(names[1], i)[1]
+        rec.new_prefix, rec.new = self._strip(names[1], i)
         j, binary = self._extended(i + 1, rec)
         if not binary and j < len(self.lines) and self._pair(j):
             j = self._git_hunks(j, rec)
@@ -595,11 +596,13 @@ class _Scanner:
 
     def _git_hunks(self, j: int, rec: _FileRec) -> int:
         prefix, old = self._header_path(self.lines[j][4:], j)
-        _, new = self._header_path(self.lines[j + 1][4:], j + 1)
+        new_prefix, new = self._header_path(self.lines[j + 1][4:], j + 1)
         if not any(x.startswith(("rename ", "copy ")) for x in rec.extended):
             rec.old, rec.new = old or rec.old, new or rec.new
         if old is not None:
             rec.prefix = prefix
+        if new is not None:
+            rec.new_prefix = new_prefix
         end = self._hunks(j + 2, rec)
         if not rec.hunks:
             raise self.error("file header without hunks", j)
@@ -834,8 +837,40 @@ def _to_model(files: list[_FileRec], source: str) -> list[FilePatch]:
             if empty is not None:
                 raise PatchError("hunk with no change (only context lines)", source=source,
                                  line=empty.source_line)
-        out.append(FilePatch(rec.old, rec.new, hunks, rec.kind, tuple(rec.extended), rec.prefix, rec.line))
+        out.append(FilePatch(rec.old, rec.new, hunks, rec.kind, tuple(rec.extended), rec.prefix, rec.line,
+                             rec.new_prefix))
     return out
+
+
+def strip_paths(patch: Patch, strip: int) -> Patch:
+    """The patch read as ``git apply -p<strip>`` reads it (ingest strips one component, as -p1).
+
+    Names from ``rename``/``copy`` lines carry no prefix and stay as they are.
+    """
+    if strip == 1:
+        return patch
+    if strip < 0:
+        raise PatchError(f"-p{strip}: the count of components to strip cannot be negative", source=patch.source)
+    files = []
+    for fp in patch.files:
+        if fp.kind in ("rename", "copy"):
+            files.append(fp)
+            continue
+        old_prefix, old = _restrip(fp.old_prefix, fp.old_path, strip, patch.source, fp.source_line)
+        new_prefix, new = _restrip(fp.new_prefix, fp.new_path, strip, patch.source, fp.source_line)
+        files.append(replace(fp, old_path=old, new_path=new, old_prefix=old_prefix, new_prefix=new_prefix))
+    hint = patch.base_hint if strip > 1 else None
+    return replace(patch, files=tuple(files), base_hint=hint)
+
+
+def _restrip(prefix: str, path: str | None, strip: int, source: str, line: int) -> tuple[str, str | None]:
+    if path is None:
+        return prefix, None
+    parts = (f"{prefix}/{path}" if prefix else path).split("/")
+    if len(parts) <= strip:
+        raise PatchError(f"-p{strip}: {'/'.join(parts)!r} has no {strip} leading components to strip",
+                         source=source, line=line or None)
+    return "/".join(parts[:strip]), "/".join(parts[strip:])
 
 
 def _hunk(u: unidiff.Hunk, line: int) -> Hunk:

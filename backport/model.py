@@ -116,6 +116,7 @@ class FilePatch:
     extended: tuple[str, ...] = ()  # git extended header lines (mode, similarity, ...)
     old_prefix: str = ""  # first path component of the --- line, e.g. "4.9.117" or "a"
     source_line: int = 0
+    new_prefix: str = ""  # the same of the +++ line, e.g. "b"
 
     @property
     def path(self) -> str:
@@ -126,14 +127,41 @@ class FilePatch:
         return self.path.endswith((".c", ".h"))
 
     def text(self) -> str:
-        """This file's part of a git-style diff (a/ b/ prefixes)."""
-        old = f"a/{self.old_path}" if self.old_path else "/dev/null"
-        new = f"b/{self.new_path}" if self.new_path else "/dev/null"
-        head = [f"diff --git a/{self.old_path or self.new_path} b/{self.new_path or self.old_path}\n"]
+        """This file's part of a git-style diff (a/ b/ prefixes), names quoted as git quotes them."""
+        a, b = f"a/{self.old_path or self.new_path}", f"b/{self.new_path or self.old_path}"
+        head = [f"diff --git {quote_path(a)} {quote_path(b)}\n"]
         head += [x + "\n" for x in self.extended]
         if self.hunks:
-            head += [f"--- {old}\n", f"+++ {new}\n"]
+            head += [f"--- {_label(self.old_path and a)}\n", f"+++ {_label(self.new_path and b)}\n"]
         return "".join(head) + "".join(h.text() for h in self.hunks)
+
+
+def _label(name: str | None) -> str:
+    """A ---/+++ name: /dev/null, or quoted, with git's tab after a name holding a space."""
+    if not name:
+        return "/dev/null"
+    return quote_path(name) + ("\t" if " " in name else "")
+
+
+_LETTERS = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\"}
+
+
+def quote_path(name: str) -> str:
+    """``name`` as git writes it in a diff (quote.c, quote_c_style, core.quotePath on): in double
+    quotes, with ``"``, ``\\`` and the control bytes escaped and bytes from 0x80 as octal, when
+    it holds any of them; else as it is.  ``name`` is text decoded with surrogateescape."""
+    data = name.encode("utf-8", "surrogateescape")
+    if not any(c < 0x20 or c >= 0x7f or c in (34, 92) for c in data):
+        return name
+    out = []
+    for c in data:
+        if c in _LETTERS:
+            out.append("\\" + _LETTERS[c])
+        elif c < 0x20 or c >= 0x7f:
+            out.append(f"\\{c:03o}")
+        else:
+            out.append(chr(c))
+    return '"' + "".join(out) + '"'
 
 
 def diff_text(files) -> str:
