@@ -143,7 +143,12 @@ def _deliverable(address: str) -> bool:
 
 
 def backport_note(target: TargetResult, porter: str) -> str | None:
-    """``[ porter: adjusted ... ]`` from the verdicts, or None when nothing was adapted."""
+    """``[ porter: adjusted ...; LEFT OUT ... ]`` from the verdicts, or None when nothing was adapted.
+
+    It goes into the commit message, which ``git am`` keeps: so a hunk left
+    out of the patch, or a check that failed, is said there too (never only
+    below ``---``).
+    """
     parts = []
     renames = sorted({f"{r.old}() -> {r.new}()" if not r.old.endswith("_lock") else f"{r.old} -> {r.new}"
                       for h in target.hunks for r in h.renames})
@@ -156,10 +161,30 @@ def backport_note(target: TargetResult, porter: str) -> str | None:
                     if h.verdict == Verdict.RELOCATED and h.base and h.target})
     if moved:
         parts.append("followed " + ", ".join(moved))
+    parts += missing(target)
     if not parts:
         return None
     who = porter.split("<")[0].strip() if porter else "backport"
-    return f"[ {who}: " + "; ".join(parts) + " ]"
+    return _bracket(f"[ {line(who)}: " + "; ".join(line(p) for p in parts) + " ]")
+
+
+def missing(target: TargetResult) -> list[str]:
+    """What the patch does not do that the reference patch did: hunks left out, checks failed."""
+    out = []
+    for h in target.hunks:
+        if h.verdict.needs_human and not (h.regenerated and h.target):
+            where = f" in {h.base.function}()" if h.base and h.base.function else ""
+            out.append(f"LEFT OUT {h.path} hunk #{h.index}{where}: {h.reason}")
+    out += [f"check failed: {c.name}: {c.detail}" for c in target.checks if not c.ok]
+    return out
+
+
+def _bracket(note: str, width: int = 75) -> str:
+    """A long note folded at word boundaries, continuation lines indented (as stable notes are)."""
+    import textwrap
+    body = note[:-2] if note.endswith(" ]") else note
+    lines = textwrap.wrap(body, width - 2, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines) + note[len(body):] if lines else note
 
 
 def review_items(target: TargetResult) -> list[str]:
@@ -228,7 +253,7 @@ _HEADER_POLICY = email.policy.default.clone(linesep="\n", max_line_length=78)
 _MIME = "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
 
 
-def _headers(author: Author, date: str, subject: str, text: str) -> str:
+def _headers(author: Author, date: str, subject: str, text: str, commit: str | None = None) -> str:
     """The mail's header block, written by ``email``'s header machinery.
 
     Every value is folded to one line first (``safetext.one_line``): a CR, LF
@@ -244,7 +269,7 @@ def _headers(author: Author, date: str, subject: str, text: str) -> str:
     head["Subject"] = one_line(subject)
     block = head.as_string()  # the header lines and the blank line that ends them
     mime = "" if text.isascii() else _MIME
-    return f"From {ZEROS} Mon Sep 17 00:00:00 2001\n" + block[:-1] + mime + "\n"
+    return f"From {commit or ZEROS} Mon Sep 17 00:00:00 2001\n" + block[:-1] + mime + "\n"
 
 
 def _signature() -> str:
@@ -271,7 +296,11 @@ def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str 
                      f"From: uses the placeholder {author.address}; fix it before sending ]")
     below = "\n".join(notes) + "\n\n" if notes else ""
     text = f"{body}\n---\n{below}{diffstat(target.diff)}\n{target.diff}"
-    return _headers(author, mail_date(meta.date) or _now(), subject, text + meta.author) + text + _signature()
+    sha = meta.upstream if meta.upstream and _SHA.fullmatch(meta.upstream) else None  # format-patch's From <sha>
+    return _headers(author, mail_date(meta.date) or _now(), subject, text + meta.author, sha) + text + _signature()
+
+
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 _IN_BODY_HEADER = re.compile(r"(?i:from|subject|date):|>From\s|\[PATCH\]\s")  # git mailinfo's in-body headers

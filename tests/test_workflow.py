@@ -279,7 +279,7 @@ def test_series_by_range_applies_in_order_with_git_am_3(checkout):
     assert "/* 4.19.y: stable drift */" in text
     assert "\tint total = 0;\n\n\tif (a < 0)\n\t\treturn -EINVAL;\n\tif (b < 0)\n\t\treturn -EINVAL;\n\n" in text
     assert git(clone, "rev-parse", "HEAD:lib/calc.c").strip() == i2.group(2)  # the post-image id was right
-    log = git(clone, "log", "--format=%an <%ae>|%s", "linux-4.19.y..HEAD")
+    log = git(clone, "log", "--format=%an <%ae>|%s", "origin/linux-4.19.y..HEAD")
     assert log == ("Ann Author <ann@example.org>|lib: reject a negative b\n"
                    "Ann Author <ann@example.org>|lib: reject a negative a\n")
     assert f"commit {c['second']} upstream." in git(clone, "log", "-1", "--format=%B")
@@ -432,3 +432,26 @@ def test_help_ends_with_examples_and_exit_codes(command):
     examples = [x for x in tail.split("exit status:")[0].splitlines() if x.strip()]
     assert 2 <= len(examples) <= 4 and all(x.strip().startswith(("backport", "echo")) for x in examples)
     assert re.search(r"exit status:\n  0 .*\n(  [12] .*\n)+", tail)
+
+
+def test_a_hunk_left_out_is_said_in_the_applied_commit_message(checkout):
+    """One hunk of the commit cannot be placed on linux-4.9.y (no other() there): the mail is still
+    written (exit 1), and the commit git am makes says that hunk was left out, and why."""
+    c = checkout
+    repo = c["repo"]
+    edit(repo, "lib/calc.c", "\tif (y > 10)\n\t\treturn 10;\n", "\tif (y > 12)\n\t\treturn 12;\n")
+    edit(repo, "lib/calc.c", "\tint w = z + 1;\n\n\treturn w;\n", "\tint w = z + 1;\n\n\treturn w > 100 ? 100 : w;\n")
+    sha = commit(repo, "lib: clamp helper() and other()\n\nBoth overflow.\n\nSigned-off-by: Ann Author <ann@example.org>")
+    rc, out, report = port(c, sha, "--to", "linux-4.9.y")
+    assert rc == 1
+    (mail,) = mails(out / "linux-4.9.y")
+    message = mail.split("\n---\n", 1)[0]
+    assert "LEFT OUT lib/calc.c hunk #2: other() is not in the target tree ]" in " ".join(message.split())
+    clone = clone_at(c, "linux-4.9.y")
+    run = subprocess.run(["git", "am", "-3", str(out / "linux-4.9.y" / "linux-4.9.y.mbx")], cwd=clone,
+                         capture_output=True, env=dict(os.environ, **ENV))
+    assert run.returncode == 0, run.stderr
+    applied = " ".join(git(clone, "log", "-1", "--format=%B").split())
+    assert applied.startswith(f"lib: clamp helper() and other() commit {sha} upstream. Both overflow. Signed-off-by: Ann Author <ann@example.org> "
+                              "[ backport: LEFT OUT lib/calc.c hunk #2: other() is not in the target tree ]")
+    assert "if (y > 12)" in (clone / "lib/calc.c").read_text()
