@@ -17,19 +17,19 @@ import os
 import time
 from argparse import Namespace
 
+from . import __version__
 from .errors import BackportError, PatchError
 from .ingest import read_patches
 from .output import Output, unique_dirnames
+from .paths import Inputs, check_paths
 from .pipeline import port
 from .tree import Repository, open_tree
 
 
 def read_jobs(path: str) -> list[dict]:
+    from .inputs import read_input  # a regular file, size-limited
     jobs = []
-    try:
-        lines = open(path, encoding="utf-8").read().splitlines()
-    except OSError as err:
-        raise PatchError(f"cannot read jobs: {err.strerror}", source=path) from None
+    lines = read_input(path, "jobs").decode("utf-8", "surrogateescape").splitlines()
     for no, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -63,6 +63,7 @@ def _bad_field(job: dict) -> str | None:
 def run_batch(args) -> tuple[list[dict], Output]:
     from .cli import pick_base
     jobs = read_jobs(args.jobs)
+    check_paths(args.output, _inputs(args.jobs, jobs), force=args.force)
     repos: dict[str, Repository] = {}
     out = Output(args.output, force=args.force)
     summary = []
@@ -70,8 +71,17 @@ def run_batch(args) -> tuple[list[dict], Output]:
     with out.staging() as scratch:
         for job in jobs:
             summary.append(_one(job, folders[str(job["id"])], repos, out, scratch, args, pick_base))
-        (out.stage / "batch.json").write_text(json.dumps({"schema": 1, "jobs": summary}, indent=2) + "\n")
+        (out.stage / "batch.json").write_text(json.dumps({"schema": 1, "tool": f"backport {__version__}",
+                                                          "jobs": summary}, indent=2) + "\n")
     return summary, out
+
+
+def _inputs(jobs_file: str, jobs: list[dict]) -> Inputs:
+    """Everything the jobs read: never written, replaced or deleted by the batch."""
+    where = lambda v: os.path.expanduser(v) if isinstance(v, str) else ""  # noqa: E731
+    trees = [where(t) for j in jobs for t in [j.get("base"), *_list(j["to"])] if t and os.path.isdir(where(t))]
+    return Inputs(files=(jobs_file, *(where(j["patch"]) for j in jobs if os.path.lexists(where(j["patch"])))),
+                  trees=tuple(trees), repos=tuple(where(j["repo"]) for j in jobs if j.get("repo")))
 
 
 def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, args, pick_base) -> dict:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 from contextlib import contextmanager
 import os
+import signal
 import sys
 
 from rich.console import Console
 
 from . import __version__
 from .errors import BackportError, TreeError
+from .inputs import DEFAULT_LIMIT, parse_size
 from .output import Output
 from .model import PortResult
 
@@ -98,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--layout", choices=("auto", "side", "stacked"), default="auto",
                         help="reference and regenerated hunks side by side, stacked, or side by side when they fit")
     review.add_argument("--width", type=int, metavar="N", help="columns (default: the terminal's, 120 when piped)")
+    for p in sub.choices.values():
+        p.add_argument("--max-input-size", type=parse_size, default=DEFAULT_LIMIT, metavar="SIZE",
+                       help="refuse inputs larger than this (default 64M; K, M, G)")
     return parser
 
 
@@ -121,14 +126,108 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command; whatever happens, at most one line on standard error (never a traceback):
+    exit 2 for bad input and anything unexpected, 130 for ^C, 128+N for signal N (SIGTERM, SIGHUP),
+    which clean up like ^C."""
+    restore = _trap_signals()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as err:  # ^C, SIGTERM, SIGHUP; the staging directory is already gone
+        signum = getattr(err, "signum", signal.SIGINT)
+        how = "interrupted" if signum == signal.SIGINT else f"terminated by {signal.Signals(signum).name}"
+        _say(how + ("; nothing written" if getattr(err, "nothing_written", False) else ""))
+        return 128 + signum
+    except BackportError as err:
+        _say(str(err))
+        return err.exit_code
+    except BrokenPipeError:  # `backport ... | head`: the reader left
+        _quiet_stdout()
+        return 128 + signal.SIGPIPE
+    except MemoryError:
+        _say("out of memory (an input too large? --max-input-size bounds what is read)")
+        return EXIT_ERROR
+    except RecursionError:
+        _say("input nested too deeply to handle")
+        return EXIT_ERROR
+    except OSError as err:
+        _say(f"{err.filename}: {err.strerror or err}" if err.filename else f"{err.strerror or err}")
+        return EXIT_ERROR
+    except Exception as err:  # noqa: BLE001 - a bug in the tool: one line, and a way to see where
+        if os.environ.get("BACKPORT_TRACEBACK"):
+            raise
+        from rich.errors import MarkupError
+        what = "cannot show text from the input" if isinstance(err, MarkupError) else "internal error"
+        _say(f"{what}: {type(err).__name__}: {err} (BACKPORT_TRACEBACK=1 shows where)")
+        return EXIT_ERROR
+    finally:
+        restore()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like ^C, so every staging directory is removed on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Terminated(signum)
+
+
+def _trap_signals():
+    """SIGTERM and SIGHUP raise Terminated; returns what puts the old handlers back."""
+    try:
+        old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
+    except ValueError:  # not the main thread
+        return lambda: None
+    return lambda: [signal.signal(s, h) for s, h in old.items()]
+
+
+def _say(text: str) -> None:
+    """``backport: TEXT`` on standard error, on one line, control characters shown escaped."""
+    shown = "".join(c if c.isprintable() or c == "\t" else
+                    f"\\x{ord(c) & 0xff:02x}" if ord(c) < 0x100 or 0xdc80 <= ord(c) <= 0xdcff else
+                    f"\\u{ord(c):04x}" for c in text)
+    try:
+        print(f"backport: {shown}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # standard error closed
+        pass
+
+
+def _quiet_stdout() -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _check_args(args) -> None:
+    """Before any work: the input size limit, and what -o, --json and --report may name."""
+    from .inputs import set_limit
+    from .paths import Inputs, check_paths
+    set_limit(args.max_input_size)
+    if args.command not in ("port", "demo"):
+        return
+    specs = getattr(args, "patch", None) or []
+    specs = [specs] if isinstance(specs, str) else list(specs)
+    inputs = Inputs(files=tuple(s for s in specs if s != "-" and os.path.lexists(s)),
+                    trees=tuple(t for t in [args.__dict__.get("base"), *(args.__dict__.get("to") or [])]
+                                if t and os.path.isdir(t)),
+                    repos=tuple(r for r in [args.__dict__.get("repo")] if r))
+    check_paths(args.output, inputs, json_file=args.json, report_file=args.report, force=args.force)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    _check_args(args)
     if args.command == "review":
         from .review import run_review
         try:
             return run_review(args.out, no_color=args.no_color, pager=not args.no_pager, width=args.width,
                               targets=args.target, attention=args.attention, layout=args.layout)
         except BackportError as err:
-            print(f"backport: {err}", file=sys.stderr)
+            _say(str(err))
             return err.exit_code
     if args.command == "batch":
         return _batch(args)
@@ -142,11 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             results, out = run_port(args)
     except BackportError as err:
-        print(f"backport: {err}", file=sys.stderr)
+        _say(str(err))
         return err.exit_code
-    except KeyboardInterrupt:
-        print("backport: interrupted; nothing written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        err.nothing_written = True  # the staging directory is gone, OUT as it was
+        raise
     return finish(results, out, args, console)
 
 
@@ -155,7 +254,7 @@ def _batch(args) -> int:
     try:
         summary, out = run_batch(args)
     except BackportError as err:
-        print(f"backport: {err}", file=sys.stderr)
+        _say(str(err))
         return err.exit_code
     counts = {s: sum(1 for j in summary if j["status"] == s) for s in ("complete", "needs-human", "error", "crash")}
     counts["error"] += counts.pop("crash")

@@ -82,18 +82,9 @@ _MAX_DIGITS = 9  # hunk header numbers; also keeps int() away from huge strings
 
 def read_patches(path: str) -> list[Patch]:
     """Read the reference patch at ``path`` ('-' for stdin)."""
+    from .inputs import read_input  # regular files (or stdin) only, size-limited
     source = STDIN_NAME if path == STDIN else path
-    try:
-        if path == STDIN:
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as f:
-                data = f.read()
-    except OSError as e:
-        raise PatchError(f"cannot read patch: {e.strerror or e}", source=source) from e
-    except ValueError as e:  # e.g. an embedded NUL byte in the path
-        raise PatchError(f"cannot read patch: {e}", source=source) from e
-    return parse_patches(data, source)
+    return parse_patches(read_input(path, "patch", source=source), source)
 
 
 def parse_patches(data: bytes, source: str) -> list[Patch]:

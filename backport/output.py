@@ -1,7 +1,8 @@
 """Writing results: everything goes into a staging directory beside ``-o``
 that is renamed into place at the end, so a failed or interrupted run leaves
 no half-written series.  An existing output directory is replaced only with
-``--force``."""
+``--force``, and only when it is a previous backport output; what ``-o``,
+``--json`` and ``--report`` may name at all is checked in ``paths``."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
+from .paths import place, previous_output, signals_held, swap, _same, _still_output
 from .model import PortResult
 from .report import dump_json, render_markdown
 from .series import SeriesEntry, cover_letter, mail, review_items, slug
@@ -35,30 +37,41 @@ def target_dirname(target: str) -> str:
 
 
 class Output:
+    """``-o OUT``: checked before any work (see ``check_paths``), written through a staging
+    directory beside it, put in place at the end by a rename that never replaces what it did not
+    check (``place``/``swap``)."""
+
     def __init__(self, path: str, force: bool = False):
         self.path = Path(path)
+        self.real = Path(os.path.realpath(path)) if path else self.path  # through a symlink OUT
         self.force = force
         self.stage: Path | None = None
         self.files: dict[tuple[int, str], str] = {}
         self.series: list[dict] = []  # per target: dir, files, cover_letter, skipped
-        if self.path.exists() and not force:
+        self.previous: tuple[int, int] | None = None  # (device, inode) of the OUT --force replaces
+        if os.path.lexists(self.path) and not force:
             raise OutputError("output directory exists; use --force to replace it", source=str(self.path))
+        if os.path.lexists(self.path):
+            st = previous_output(self.path)
+            self.previous = (st.st_dev, st.st_ino)
 
     def nested(self, name: str) -> "Output":
         """A writer for ``OUT/<name>/`` inside this output's staging directory (batch mode)."""
         sub = Output.__new__(Output)
         sub.path, sub.force, sub.files, sub.series = self.path / name, True, {}, []
+        sub.real, sub.previous = self.real / name, None
         sub.stage = self.stage / name
         sub.stage.mkdir(parents=True, exist_ok=True)
         return sub
 
     @contextmanager
     def staging(self):
-        """A staging directory; renamed to the output path when the block succeeds."""
-        parent = self.path.resolve().parent
+        """A staging directory; put in place as the output when the block succeeds.  An
+        interruption (SIGINT, SIGTERM, SIGHUP) or an error removes it: OUT is absent or whole."""
+        parent = self.real.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=parent))
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.real.name}.", dir=parent))
         except OSError as err:
             raise OutputError(f"cannot write here: {err.strerror}", source=str(self.path)) from None
         try:
@@ -66,22 +79,28 @@ class Output:
             scratch.mkdir()
             yield str(scratch)
             shutil.rmtree(scratch)
-            self._commit()
+            with signals_held():
+                self._commit()
         finally:
-            if self.stage.exists():
-                shutil.rmtree(self.stage, ignore_errors=True)
+            with signals_held():
+                if os.path.lexists(self.stage):
+                    shutil.rmtree(self.stage, ignore_errors=True)
 
     def _commit(self) -> None:
-        if self.path.is_symlink() or self.path.exists():
-            old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
-            self.path.rename(old)
-            self.stage.rename(self.path)
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old, ignore_errors=True)
+        try:
+            if self.previous is not None and _same(self.real, self.previous) and _still_output(self.real):
+                swap(self.stage, self.real)  # the old OUT now sits at self.stage: removed by staging()
+            elif self.previous is not None and os.path.lexists(self.real):
+                raise OutputError("the output directory was replaced while the run worked; left as it is, "
+                                  "nothing written", source=str(self.path))
             else:
-                old.unlink()
-        else:
-            self.stage.rename(self.path)
+                place(self.stage, self.real)
+        except FileExistsError:
+            raise OutputError("the output directory appeared while the run worked; left as it is, "
+                              "nothing written", source=str(self.path)) from None
+        except OSError as err:
+            raise OutputError(f"cannot put the output in place: {err.strerror or err}",
+                              source=str(self.path)) from None
 
     def write_results(self, results: list[PortResult], args) -> None:
         """The series per target (``OUT/<target dir>/``), then the reports."""

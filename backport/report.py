@@ -171,9 +171,14 @@ def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], 
     Returns (results, patch files by (patch index, target), series).  A
     ``schema`` other than 1 is refused; unknown fields are ignored.
     """
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+    from .schema import ReportInvalid, validate
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA or isinstance(doc.get("schema"), bool):
         found = doc.get("schema") if isinstance(doc, dict) else None
-        raise SchemaError(f"report schema {found!r} is not {SCHEMA}")
+        raise SchemaError(f"report schema {_short(found)} is not {SCHEMA}")
+    try:
+        validate(doc)  # every field this version reads has its documented type
+    except ReportInvalid as err:
+        raise SchemaError(str(err)) from None
     results, files = [], {}
     for i, p in enumerate(doc.get("patches", [])):
         meta = PatchMeta(author=p.get("author") or "", date=p.get("date") or "", subject=p.get("subject") or "",
@@ -186,7 +191,7 @@ def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], 
                 files[(i, t["target"])] = t["patch_file"]
             targets.append(TargetResult(
                 target=t["target"], commit=t.get("commit"), diff=t.get("diff") or "",
-                checks=tuple(Check(c["name"], c["ok"], c.get("detail", "")) for c in t.get("checks", [])),
+                checks=tuple(Check(c["name"], c["ok"], c.get("detail") or "") for c in t.get("checks", [])),
                 history=tuple(t.get("history", [])),
                 fixes=_loaded(FixesCheck, t.get("fixes")), stable=_loaded(StableHint, t.get("stable")),
                 hunks=tuple(HunkResult(
@@ -197,9 +202,16 @@ def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], 
                     renames=tuple(Rename(n["old"], n["new"], tuple(n.get("evidence", []))) for n in h.get("renames", [])),
                     warnings=tuple(h.get("warnings", []))) for h in t.get("hunks", []))))
         results.append(PortResult(patch=patch, base=p.get("base"), base_commit=p.get("base_commit"),
-                                  repairs=tuple(Repair(**x) for x in p.get("repairs", [])),
+                                  repairs=tuple(Repair(x["path"], x["hunk"], x["restored"], x["reindented"],
+                                                       x["moved_by"]) for x in p.get("repairs", [])),
                                   repaired=repaired, targets=tuple(targets)))
     return results, files, list(doc.get("series", []))
+
+
+def _short(value) -> str:
+    """A value from a report, at most 40 characters of it, for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _TYPES = {"str": (str,), "str | None": (str, type(None)), "bool | None": (bool, type(None)),

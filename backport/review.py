@@ -58,17 +58,19 @@ class ReviewError(BackportError):
 
 def load(path: str) -> tuple[list[PortResult], list[dict]]:
     """The results and series of ``OUT`` (a directory holding report.json) or of a report file."""
+    from .inputs import read_input  # a regular file, size-limited
+    from .schema import ReportInvalid, parse_report
     file = Path(path) / "report.json" if Path(path).is_dir() else Path(path)
+    if not os.path.lexists(file):
+        raise ReviewError("no report.json here (is this the -o directory of a backport run?)", source=str(path))
     try:
-        doc = json.loads(file.read_text())
-    except FileNotFoundError:
-        raise ReviewError("no report.json here (is this the -o directory of a backport run?)", source=str(path)) from None
-    except (OSError, ValueError) as err:
+        doc = parse_report(read_input(str(file), "the report", error=ReviewError))
+    except ReportInvalid as err:
         raise ReviewError(f"cannot read the report: {err}", source=str(file)) from None
     try:
         results, _, series = load_json(doc)
     except (SchemaError, KeyError, TypeError, ValueError) as err:
-        raise ReviewError(f"not a backport report this version reads: {err}", source=str(file)) from None
+        raise ReviewError(f"{err} (not a backport report this version reads)", source=str(file)) from None
     return results, series
 
 

@@ -544,10 +544,10 @@ def test_internal_crash_leaves_no_output(tmp_path, monkeypatch, trees):
         calls.append(1)
         raise RuntimeError("a target that raises")
 
+    monkeypatch.setattr("backport.workflow.port", boom)  # bound at import there: patched first
     monkeypatch.setattr("backport.pipeline.port", boom)
-    with pytest.raises(RuntimeError):
-        cli.main(["port", str(tmp_path / "fix.patch"), "--base", str(base), "--to", str(target), "-o", str(out)])
-    assert calls
+    rc = cli.main(["port", str(tmp_path / "fix.patch"), "--base", str(base), "--to", str(target), "-o", str(out)])
+    assert rc == 2 and calls  # one line "backport: internal error: ...", no traceback (test_hostile_paths.py)
     assert_nothing_written(out)
 
 
@@ -557,11 +557,13 @@ def test_interrupt_leaves_no_output(tmp_path, monkeypatch, trees, capsys):
     (tmp_path / "fix.patch").write_text(PATCH)
     out = tmp_path / "out"
     shutil.copytree(target, out)  # an existing OUT that --force would replace: it must survive
+    (out / "report.json").write_text(json.dumps({"schema": 1, "tool": "backport 0.1.0", "patches": []}))
     before = state(out)
 
     def interrupt(*a, **k):
         raise KeyboardInterrupt
 
+    monkeypatch.setattr("backport.workflow.port", interrupt)  # bound at import there: patched first
     monkeypatch.setattr("backport.pipeline.port", interrupt)
     rc = cli.main(["port", str(tmp_path / "fix.patch"), "--base", str(base), "--to", str(target), "-o", str(out),
                    "--force"])
@@ -788,6 +790,11 @@ def test_existing_output_is_kept_without_force_and_replaced_with_it(tmp_path, tr
     assert run.returncode == 2 and "use --force" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert state(out) == before
+    run, _ = port(tmp_path, PATCH, base, target, extra=["--force"])  # not a backport output: refused
+    assert run.returncode == 2 and "--force replaces only" in run.stderr and state(out) == before
+    shutil.rmtree(out)
+    assert_verdict_run(port(tmp_path, PATCH, base, target)[0], out, code=0)
+    (out / "precious.txt").write_text("mine\n")
     run, _ = port(tmp_path, PATCH, base, target, extra=["--force"])
     assert_verdict_run(run, out, code=0)
     assert not (out / "precious.txt").exists()
@@ -803,8 +810,10 @@ def test_force_over_a_file_or_symlink_leaves_nothing_behind(tmp_path, trees, kin
         out.write_text("a file\n")
     else:
         out.symlink_to(elsewhere)
-    run, _ = port(tmp_path, PATCH, base, target, extra=["--force"])
-    assert_verdict_run(run, out, code=0)
+    before = state(tmp_path, skip=(tmp_path / "fix.patch",))
+    run, _ = port(tmp_path, PATCH, base, target, extra=["--force"])  # neither is a backport output: refused
+    assert run.returncode == 2 and "--force replaces only" in run.stderr and "Traceback" not in run.stderr
+    assert state(tmp_path, skip=(tmp_path / "fix.patch",)) == before
     assert (elsewhere / "keep.txt").read_text() == "keep\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base", "elsewhere", "fix.patch", "out", "target"]
 

@@ -100,10 +100,11 @@ def test_review_golden(fixed, monkeypatch):
 TOP = {"schema", "tool", "patches", "series"}
 PATCH = {"source", "subject", "author", "date", "upstream", "message_id", "body", "base", "base_commit", "repairs",
          "reference_diff", "complete", "targets"}
-TARGET = {"target", "commit", "verdict", "complete", "patch_file", "checks", "history", "diff", "hunks"}
+TARGET = {"target", "commit", "verdict", "complete", "patch_file", "checks", "history", "fixes", "stable", "diff",
+          "hunks"}
 HUNK = {"path", "index", "verdict", "clean", "needs_human", "reason", "base", "target", "renames", "warnings",
         "reference", "regenerated", "target_text"}
-SERIES = {"target", "dir", "files", "cover_letter", "skipped"}
+SERIES = {"target", "dir", "files", "cover_letter", "skipped", "mbox"}
 
 
 def shape_errors(doc: dict) -> list[str]:
