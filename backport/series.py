@@ -52,6 +52,7 @@ _PATCHBREAK = re.compile(r"^(?:---(?:\s|$)|diff -|Index: )")  # where git mailin
 PLACEHOLDER_DOMAIN = "unknown.invalid"  # RFC 2606: never resolves, never delivers
 UPSTREAM_STYLES = ("commit", "bracket")
 _BLANK_RUNS = re.compile(r"\s{2,}")
+_IDENT_CRUD = " \t.,:;<>\"\\'"  # what git's ident code strips from both ends of a name
 
 
 def slug(subject: str) -> str:
@@ -120,13 +121,26 @@ def author_of(text: str) -> Author:
     name = (name or address).split("@")[0].strip()
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     local = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".") or "unknown"
-    return Author(name or "Unknown", f"{local}@{PLACEHOLDER_DOMAIN}", True)
+    return Author(_display_name(name) or "Unknown", f"{local}@{PLACEHOLDER_DOMAIN}", True)
 
 
 def _display_name(name: str) -> str:
-    """A name ``git mailinfo`` reads back as a name: it takes the first ``@`` of From: for the address,
-    so a name may hold no ``@`` (nor the ``<>`` that delimit an address)."""
-    return _BLANK_RUNS.sub(" ", name.replace("@", " at ").replace("<", " ").replace(">", " ")).strip()
+    """A name ``git mailinfo`` and ``git am`` read back as the same name.
+
+    mailinfo takes the first ``@`` of From: for the address and ``<>`` as its
+    delimiters, reads an unbalanced ``(`` as the start of a comment, and loses
+    the quotes of an RFC 2047-encoded name; git's ident rules drop blanks and
+    ``.,:;<>"\\'`` at either end (a name of nothing else makes ``git am`` fail).
+    """
+    name = name.replace("@", " at ").replace("<", " ").replace(">", " ").replace('"', " ")
+    depth = 0
+    for ch in name:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth:
+        name = name.replace("(", " ").replace(")", " ")
+    return _BLANK_RUNS.sub(" ", name).strip(_IDENT_CRUD)
 
 
 def _deliverable(address: str) -> bool:
@@ -304,8 +318,8 @@ _SHA = re.compile(r"[0-9a-f]{40}")
 
 
 _IN_BODY_HEADER = re.compile(r"(?i:from|subject|date):|>From\s|\[PATCH\]\s")  # git mailinfo's in-body headers
-_AM_SUBJECT_STRIP = re.compile(r"(?i:re:)|\[|[ \t]")  # what git am's cleanup_subject removes at the start
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_AM_SUBJECT_STRIP = re.compile(r"(?i:re:)|[\[ \t:]")  # what git am's cleanup_subject removes at the start
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def is_mbox_from(text: str) -> bool:

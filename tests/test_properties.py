@@ -273,3 +273,78 @@ def test_seed_patches_round_trip(seed):
             continue
         text = diff_text(patch.files).encode("utf-8", "surrogateescape")
         assert bodies(parse_patches(text, "rendered")[0].files) == bodies(patch.files)
+
+
+# ---------------------------------------------------------------------------
+# mails: what the series writes, git mailinfo and git am read back as meant
+
+_MAIL_REPO: dict = {}
+
+
+def _mail_repo() -> Path:
+    """A one-file repository the generated mails apply to (built once per test run)."""
+    if "path" not in _MAIL_REPO:
+        import subprocess
+        from conftest import git
+        where = Path(tempfile.mkdtemp(prefix="mail-props-")) / "repo"
+        subprocess.run(["git", "init", "-q", "-b", "master", str(where)], check=True)
+        (where / "x.c").write_text("a\n")
+        git(where, "add", "x.c")
+        git(where, "commit", "-q", "-m", "base")
+        _MAIL_REPO["path"] = where
+    return _MAIL_REPO["path"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=20)
+_BODY_LINE = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=30)
+
+
+def _written_mail(subject: str, name: str, body: str) -> tuple[str, object]:
+    from backport.model import Check, HunkResult, Patch, PatchMeta, Place, PortResult, TargetResult, Verdict
+    from backport.series import mail
+    quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'  # as ingest quotes a From: name
+    meta = PatchMeta(author=f"{quoted} <jane@example.org>", date="Mon, 1 Jan 2024 10:00:00 +0100",
+                     subject=subject, body=body)
+    patch = Patch(meta=meta, files=())
+    diff = "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n"
+    hunk = HunkResult("x.c", 1, Verdict.EXACT, "why", Place("x.c", None, 1, 1), Place("x.c", None, 1, 1), "r", "g")
+    target = TargetResult("linux-6.1.y", None, (hunk,), diff, (Check("git apply --check", True),))
+    result = PortResult(patch, "v6.6", None, (), patch, (target,))
+    return mail(result, target, prefix="PATCH 6.1.y", signoff=None), meta
+
+
+@settings(SETTINGS, max_examples=30)
+@given(subject=_TEXT, name=_NAMES, lines=st.lists(_BODY_LINE, max_size=6))
+def test_written_mail_reads_back_through_git_mailinfo_and_am(subject, name, lines):
+    """For generated subjects, author names and bodies: a mail the tool does not flag gives back,
+    through ``git mailinfo``, the same author, subject and message; ``git am`` applies it; and no
+    header line is ever added, whatever the input holds."""
+    import subprocess
+    from backport.safetext import one_line
+    from backport.series import _display_name, message_hazards
+    body = "\n".join(lines)
+    text, meta = _written_mail(subject, name, body)
+    head = text.split("\n\n", 1)[0].split("\n")[1:]
+    names = [ln.split(":", 1)[0] for ln in head if ln[:1] not in (" ", "\t")]
+    assert names == ["From", "Date", "Subject"] or names == ["From", "Date", "Subject", "MIME-Version",
+                                                              "Content-Type", "Content-Transfer-Encoding"], head
+    assume(not message_hazards(meta) and one_line(subject))
+    where = Path(tempfile.mkdtemp(prefix="mail-prop-"))
+    (where / "m.patch").write_bytes(text.encode("utf-8", "surrogateescape"))
+    run = subprocess.run(["git", "mailinfo", "-u", str(where / "msg"), str(where / "patch")],
+                         input=text.encode("utf-8", "surrogateescape"), capture_output=True, check=True)
+    info = dict(ln.split(": ", 1) for ln in run.stdout.decode().splitlines() if ": " in ln)
+    assert info["Email"] == "jane@example.org"
+    assert info["Author"] == (_display_name(one_line(name)) or "jane@example.org")
+    assert info["Subject"] == one_line(subject)
+    strip = lambda s: subprocess.run(["git", "stripspace"], input=s.encode(), capture_output=True).stdout  # noqa: E731
+    assert strip((where / "msg").read_bytes().decode()) == strip(body)
+    clone = where / "clone"
+    subprocess.run(["git", "clone", "-q", str(_mail_repo()), str(clone)], check=True, capture_output=True)
+    from conftest import GIT_ENV
+    import os
+    am = subprocess.run(["git", "-C", str(clone), "am", str(where / "m.patch")], capture_output=True,
+                        env=dict(os.environ, **GIT_ENV))
+    assert am.returncode == 0, am.stderr.decode()
+    assert (clone / "x.c").read_text() == "b\n"
