@@ -69,6 +69,7 @@ class Output:
         """A staging directory; put in place as the output when the block succeeds.  An
         interruption (SIGINT, SIGTERM, SIGHUP) or an error removes it: OUT is absent or whole."""
         parent = self.real.parent
+        made = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]  # removed again on failure
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.stage = Path(tempfile.mkdtemp(prefix=f".{self.real.name}.", dir=parent))
@@ -85,6 +86,7 @@ class Output:
             with signals_held():
                 if os.path.lexists(self.stage):
                     shutil.rmtree(self.stage, ignore_errors=True)
+                _remove_empty(made if not os.path.lexists(self.real) else [])
 
     def _commit(self) -> None:
         try:
@@ -162,6 +164,15 @@ class Output:
             _write_outside(args.report, render_markdown(results))
         (self.stage / "report.md").write_bytes(_bytes(render_markdown(results)))
         (self.stage / "report.json").write_bytes(_bytes(dump_json(results, self.files, self.series)))
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """The parents of OUT a failed run made, deepest first, while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 RESERVED = frozenset({"report.md", "report.json", ".scratch", "batch.json", "", ".", ".."})

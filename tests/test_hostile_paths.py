@@ -389,10 +389,11 @@ def _raising(exc):
 def test_unexpected_errors_during_the_run_are_one_line(tmp_path, repo, patch, monkeypatch, exc, words, code):
     monkeypatch.setattr("backport.output.Output.write_results", _raising(exc))
     monkeypatch.delenv("BACKPORT_TRACEBACK", raising=False)
-    run = run_cli(*port_args(patch, repo, tmp_path / "out"))
-    assert run.returncode == code and "Traceback" not in run.stderr, run.stderr
-    assert len(run.stderr.strip().splitlines()) == 1 and words in run.stderr, run.stderr
-    assert not (tmp_path / "out").exists()
+    for out in (tmp_path / "out", tmp_path / "new" / "dirs" / "out"):
+        run = run_cli(*port_args(patch, repo, out))
+        assert run.returncode == code and "Traceback" not in run.stderr, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1 and words in run.stderr, run.stderr
+        assert not (tmp_path / "out").exists() and not (tmp_path / "new").exists()
     no_staging(tmp_path)
 
 
