@@ -271,9 +271,10 @@ def run_port(args) -> tuple[list[PortResult], Output]:
     repo_path = args.repo or git_toplevel()
     specs = [args.patch] if isinstance(args.patch, str) else list(args.patch)
     patches = read_inputs(specs, repo_path)
-    if args.strip != 1:
+    strip = getattr(args, "strip", 1)  # backport demo has no -p
+    if strip != 1:
         from .ingest import strip_paths
-        patches = [strip_paths(p, args.strip) for p in patches]
+        patches = [strip_paths(p, strip) for p in patches]
     repo = Repository(repo_path) if repo_path else None
     targets = [open_tree(t, repo) for t in args.to]
     bases = _bases(args.base, patches, repo, open_tree)

@@ -49,12 +49,24 @@ def render(results: list[PortResult], series: list[dict], out_path: str, console
     if problems:
         console.print(Text("needs review:", style="bold red"))
         for item in problems:
-            console.print(Text("  " + _line(item)), soft_wrap=not console.is_terminal)
+            _item(console, "  ", item)
     if verbose:
         _details(results, console)
     if not quiet:
         for s in series:
-            console.print(Text(_line(where(s, out_path))), soft_wrap=not console.is_terminal)
+            _item(console, "", where(s, out_path))
+
+
+def _item(console: Console, indent: str, text: str) -> None:
+    """One item: on a terminal folded to its width under a hanging indent, piped on one line."""
+    text = _line(text)
+    if not console.is_terminal:
+        console.print(Text(indent + text), soft_wrap=True)
+        return
+    import textwrap
+    for part in textwrap.wrap(text, max(console.width - 1, 20), initial_indent=indent, subsequent_indent=indent + "    ",
+                              break_long_words=False, break_on_hyphens=False):
+        console.print(Text(part), soft_wrap=True)
 
 
 def attention(results: list[PortResult], series: list[dict]) -> list[str]:
@@ -114,7 +126,7 @@ def _at(h) -> str:
 
 def _table(rows, width: int) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False, show_edge=False)
-    target_width = min(max((len(r[0]) for r in rows), default=6), 16)
+    target_width = min(max([len("target")] + [len(r[0]) for r in rows]), 16)
     table.add_column("target", no_wrap=True, overflow="ellipsis", max_width=target_width)
     table.add_column("hunk", overflow="fold", max_width=max(14, width // 4))
     table.add_column("verdict", no_wrap=True)
