@@ -207,10 +207,6 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
 
 
 _NOT_API = re.compile(r"^(?:CONFIG_\w+|__builtin_\w+|__func__|__VA_ARGS__|KBUILD_\w+|__(?:FILE|LINE|COUNTER)__)$")
-_DECLARED = re.compile(r"(?:^|[,(]\s*|\b(?:int|char|long|short|bool|void|unsigned|signed|u8|u16|u32|u64|s8|s16|s32|s64"
-                       r"|size_t|ssize_t|loff_t|[a-z_0-9]+_t)\s*\**\s*|\*\s*|\}\s*)([A-Za-z_]\w*)\s*(?:=|;|,|\[|\)\s*;|$)")
-
-
 def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
     """Candidates the hunk's added lines use in code without declaring them
     (no local declaration, #define, label, member or macro parameter)."""
@@ -234,7 +230,15 @@ def _declared(h: HunkCode) -> set[str]:
         declared.update(re.findall(r"^\s*(?!case\b|default\b)([A-Za-z_]\w*)\s*:(?!:)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?:struct|union|enum)\s+\w+\s*\**\s*(\w+)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?!return\b|goto\b|else\b|case\b|sizeof\b|do\b)[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,]", code))
+        for pattern in (_FUNC_DECL, _ENUMERATOR):
+            m = pattern.match(code)
+            if m:
+                declared.add(m.group(1))
     return declared
+
+
+_FUNC_DECL = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")  # a definition or prototype, column 0
+_ENUMERATOR = re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?:=[^;]*)?,?\s*$")
 
 
 def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
@@ -341,7 +345,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += dialect_findings(h.added, std)
         found += structs.findings(h, patch_names)
         found += cleanup_findings(h)
-        found += undeclared_findings(h)
+        found += undeclared_findings(h, all_added)
         found += depth_findings(h)
         found += partial_findings(h)
     return out
@@ -501,23 +505,43 @@ def _gotos(cfile: CFile, start: int, end: int) -> set[str]:
 
 # --- variables the change stops declaring ----------------------------------
 
-_LOCAL_DECL = re.compile(r"^\s*(?:(?:const|unsigned|signed|static|struct|enum|union|volatile)\s+)*[A-Za-z_]\w*"
-                         r"(?:\s+|\s*\*+\s*)([A-Za-z_]\w*)\s*(?:=[^;]*)?(?:,\s*\**\s*([A-Za-z_]\w*)\s*(?:=[^;]*)?)*;")
-
-
 def _declared_locals(lines) -> set[str]:
+    """Variables some lines declare (``u8 cgx_id, *lmac = NULL, buf[4];``)."""
     out = set()
     for line in lines:
-        code = code_of(line)
-        if _RETURN.match(code) or "(" in code.split("=")[0] or code.split()[:1] in (["goto"], ["else"], ["case"], ["do"]):
+        code = code_of(line).strip()
+        if not code.endswith(";") or code.split()[:1] in _NOT_DECL:
             continue
-        m = _LOCAL_DECL.match(code)
-        if m:
-            out.update(n for n in m.groups() if n)
+        m = _DECL_HEAD.match(code)
+        if not m:
+            continue
+        for part in _top_commas(code[m.end():-1]):
+            head = part.split("=")[0].strip().lstrip("*").strip()
+            name = re.fullmatch(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*", head)
+            if name and "(" not in head:
+                out.add(name.group(1))
     return out
 
 
-def undeclared_findings(h: HunkCode) -> list[Finding]:
+_NOT_DECL = (["return"], ["goto"], ["else"], ["case"], ["do"], ["break;"], ["continue;"])
+_DECL_HEAD = re.compile(r"^(?:(?:const|unsigned|signed|static|struct|enum|union|volatile|register)\s+)*"
+                        r"[A-Za-z_]\w*(?:\s+const)?(?=\s|\*)")
+
+
+def _top_commas(text: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    return parts + ["".join(cur)]
+
+
+def undeclared_findings(h: HunkCode, others: list[tuple[str, ...]] = ()) -> list[Finding]:
     """A local the removed lines declare and the added lines no longer do, that lines of
     the target's function the hunk keeps still use (the patch renamed it in the base only)."""
     s = h.scope
@@ -529,6 +553,7 @@ def undeclared_findings(h: HunkCode) -> list[Finding]:
     removed = {e.start + k for e in h.edits for k in range(e.removed)}
     kept = [(no, s.target_file.lines[no - 1]) for no in range(s.target_span[0], s.target_span[1] + 1)
             if no not in removed]
+    gone -= _declared_locals(x for _, x in kept) | _declared_locals(x for lines in others for x in lines)
     out = []
     for name in sorted(gone):
         uses = [no for no, x in kept if re.search(rf"\b{re.escape(name)}\b", code_of(x))]

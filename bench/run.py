@@ -56,6 +56,7 @@ def run_case(case: dict, repo: Path, names: list[str]) -> dict:
     entry["tools"] = {name: score_outcome(run_tool(name, case, repo), case) for name in names}
     if EASY in entry["tools"]:
         entry["easy"] = entry["tools"][EASY]["l1"]
+        entry["stratum"] = score.stratum(case, entry["easy"])
     return entry
 
 
@@ -130,6 +131,8 @@ def summarise(entries: list[dict], names: list[str]) -> dict:
             "easy": tally([e for e in mine if e.get("easy")], names),
             "hard": tally([e for e in mine if not e.get("easy")], names)}
     return {"by_direction": groups, "all": tally(entries, names),
+            "by_stratum": {s: stratum_tally([e for e in entries if e.get("stratum") == s], names)
+                           for s in score.STRATA},
             "cost": {n: cost([e["tools"][n] for e in entries]) for n in names},
             "backport_verdicts": verdict_precision(entries) if "backport" in names else None}
 
@@ -139,6 +142,26 @@ def tally(entries: list[dict], names: list[str]) -> dict:
     for name in names:
         records = [e["tools"][name] for e in entries]
         result[name] = {k: sum(1 for r in records if r[k]) for k in ("applied", "l1", "wrong_applied")}
+    return result
+
+
+def stratum_tally(entries: list[dict], names: list[str]) -> dict:
+    """Per tool: L1, and 'claimed clean but wrong' (said it applied cleanly, result is
+    not the human's); for backport also false alarms (flagged although its result is L1)."""
+    result = {"cases": len(entries)}
+    for name in names:
+        records = [e["tools"][name] for e in entries]
+        if name == "backport":
+            clean = [r for r in records if "flagged" in r and not r["flagged"]]
+            result[name] = {"l1": sum(r["l1"] for r in records),
+                            "result_l1": sum(r.get("result_l1", False) for r in records),
+                            "claimed_clean": len(clean),
+                            "clean_wrong": sum(not r["result_l1"] for r in clean),
+                            "false_alarms": sum(r.get("flagged", False) and r.get("result_l1", False)
+                                                for r in records)}
+        else:
+            result[name] = {"l1": sum(r["l1"] for r in records), "claimed_clean": sum(r["applied"] for r in records),
+                            "clean_wrong": sum(r["wrong_applied"] for r in records)}
     return result
 
 

@@ -114,3 +114,37 @@ def match_placed(reported: list[dict], placed: list[diffs.Hunk], path: str) -> l
 def regenerated_body(hunk: dict) -> tuple | None:
     parsed = diffs.parse(hunk.get("regenerated") or "").hunks
     return tuple(parsed[0].lines) if parsed else None
+
+
+# --------------------------------------------------------------------------
+# strata: what makes a case hard
+# --------------------------------------------------------------------------
+
+ADAPTED, DRIFTED, REST = "adapted", "drifted", "rest"
+STRATA = (ADAPTED, DRIFTED, REST)
+
+
+def human_lines(before: str, expected: str) -> set[str]:
+    """The human backport's added and removed lines, signed and normalised as ``changed_set``."""
+    old, new = before.split("\n"), expected.split("\n")
+    out = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out.update("-" + diffs.normalise(x) for x in old[i1:i2])
+            out.update("+" + diffs.normalise(x) for x in new[j1:j2])
+    return {item for item in out if len(item) > 1}
+
+
+def stratum(case: dict, easy: bool | None) -> str:
+    """``adapted`` when the human changed the fix itself (its changed lines differ
+    between the two branches), else ``drifted`` when ``patch --fuzz=0`` does not
+    give the human's result (the context drifted), else ``rest``."""
+    reference = diffs.changed_set(diffs.parse(read_input(case)).hunks)
+    if reference != human_lines(case["before"], case["expected"]):
+        return ADAPTED
+    return REST if easy else DRIFTED
+
+
+def read_input(case: dict) -> str:
+    data = case["input"].read_bytes() if hasattr(case["input"], "read_bytes") else case["input"].encode()
+    return data.decode("utf-8", "surrogateescape")
