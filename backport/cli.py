@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("--base", help="tree the patch was made against (ref or directory)")
     port.add_argument("--to", action="append", required=True, metavar="TARGET", help="target tree (ref or directory); repeatable")
     port.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    port.add_argument("--check-cmd", metavar="CMD", help="run CMD (shell) per target on the written patch "
+                      "($BACKPORT_PATCH, $BACKPORT_TARGET, $BACKPORT_REPO); failure: the target needs review")
     port.add_argument("-p", dest="strip", type=int, default=1, metavar="N",
                       help="remove N leading components from the diff's paths, as git apply -pN "
                            "(default 1; -p0 for a 'git diff --no-prefix' diff)")
@@ -281,6 +283,9 @@ def run_port(args) -> tuple[list[PortResult], Output]:
     out = Output(args.output, force=args.force)
     with out.staging() as scratch, progress_bar(len(patches) * len(targets)) as step:
         results = port_series(patches, bases, targets, scratch=scratch, repo_path=repo_path, progress=step)
+        if getattr(args, "check_cmd", None):
+            from .checkcmd import run_checks
+            results = run_checks(args.check_cmd, results, scratch, repo_path)
         out.write_results(results, args)
     return results, out
 
