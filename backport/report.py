@@ -25,6 +25,7 @@ texts are unified-diff text, newline-terminated; null means "not known" or
           "body": "...",                         # commit message body, trailers included
           "base": "v4.9.117",                    # the base as given or derived
           "base_commit": "sha" | null,
+          "prerequisites": ["patch-id"],         # prerequisite-patch-id: lines (cover letter or first message)
           "repairs": [{"path", "hunk", "restored", "reindented", "moved_by"}],
           "reference_diff": "diff --git ...",    # the reference patch after repair against the base
           "complete": true,                      # every target complete
@@ -124,7 +125,7 @@ def _patch_json(i: int, r: PortResult, files) -> dict:
     return {
         "source": r.patch.source, "subject": meta.subject, "author": meta.author, "date": meta.date,
         "upstream": meta.upstream, "message_id": meta.message_id, "body": meta.body,
-        "base": r.base, "base_commit": r.base_commit,
+        "base": r.base, "base_commit": r.base_commit, "prerequisites": list(meta.prerequisites),
         "repairs": [{"path": x.path, "hunk": x.hunk, "restored": x.restored, "reindented": x.reindented,
                      "moved_by": x.moved_by} for x in r.repairs],
         "reference_diff": diff_text(r.repaired.files),
@@ -182,7 +183,8 @@ def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], 
     results, files = [], {}
     for i, p in enumerate(doc.get("patches", [])):
         meta = PatchMeta(author=p.get("author") or "", date=p.get("date") or "", subject=p.get("subject") or "",
-                         body=p.get("body") or "", upstream=p.get("upstream"), message_id=p.get("message_id"))
+                         body=p.get("body") or "", upstream=p.get("upstream"), message_id=p.get("message_id"),
+                         prerequisites=_strings(p.get("prerequisites")))
         patch = Patch(meta=meta, files=(), source=p.get("source") or "")
         repaired = Patch(meta=meta, files=_files(p.get("reference_diff") or "", patch.source), source=patch.source)
         targets = []
@@ -212,6 +214,10 @@ def _short(value) -> str:
     """A value from a report, at most 40 characters of it, for a message."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _strings(items) -> tuple[str, ...]:
+    return tuple(x for x in items if isinstance(x, str)) if isinstance(items, list) else ()
 
 
 _TYPES = {"str": (str,), "str | None": (str, type(None)), "bool | None": (bool, type(None)),

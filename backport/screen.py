@@ -155,6 +155,9 @@ def _details(results: list[PortResult], console: Console) -> None:
     from .report import render_terminal_details
     render_terminal_details(results, console)
     for r in results:
+        for pid in r.patch.meta.prerequisites:
+            console.print(Text(f"prerequisite-patch-id: {_line(pid)} (the series needs that patch applied first)"),
+                          soft_wrap=not console.is_terminal)
         for t in r.targets:
             for x in describe(t):
                 console.print(Text(f"{_line(t.target)}: {_line(x)}"), soft_wrap=not console.is_terminal)

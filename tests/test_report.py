@@ -98,7 +98,7 @@ def test_review_golden(fixed, monkeypatch):
 # the schema
 
 TOP = {"schema", "tool", "patches", "series"}
-PATCH = {"source", "subject", "author", "date", "upstream", "message_id", "body", "base", "base_commit", "repairs",
+PATCH = {"source", "subject", "author", "date", "upstream", "message_id", "body", "base", "base_commit", "prerequisites", "repairs",
          "reference_diff", "complete", "targets"}
 TARGET = {"target", "commit", "verdict", "complete", "patch_file", "checks", "history", "fixes", "stable", "diff",
           "hunks"}

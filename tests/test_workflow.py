@@ -226,6 +226,21 @@ def test_mbox_with_cover_letter(checkout):
     assert run.returncode == 0, run.stderr
 
 
+def test_prerequisite_patch_ids_are_read_and_reported(checkout, capsys):
+    c = checkout
+    mbox = c["tmp"] / "series.mbox"
+    mbox.write_text(git(c["repo"], "format-patch", "--stdout", "--base=v4.9", f"{c['bug']}..{c['second']}"))
+    run = subprocess.run(["git", "patch-id", "--stable"], input=git(c["repo"], "show", c["bug"]).encode(),
+                         capture_output=True)
+    want = run.stdout.decode().split()[0]
+    patches = read_inputs([str(mbox)], str(c["repo"]))
+    assert patches[0].meta.base_commit == git(c["repo"], "rev-parse", "v4.9").strip()
+    assert patches[0].meta.prerequisites == (want,)
+    rc, out, report = port(c, str(mbox), "--base", c["bug"], "--to", "linux-4.19.y", "-v")
+    assert report["patches"][0]["prerequisites"] == [want]
+    assert f"prerequisite-patch-id: {want}" in capsys.readouterr().out
+
+
 def test_a_path_wins_over_a_ref_of_the_same_name(checkout, monkeypatch):
     c = checkout
     name = c["repo"] / "v4.19"  # a file named like a tag, in the checkout's top directory
