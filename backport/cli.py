@@ -7,7 +7,16 @@ import os
 import signal
 import sys
 
-from rich.console import Console
+
+def _interrupted_while_starting(signum, frame):  # ^C before main() runs: one line, no traceback
+    os.write(2, b"backport: interrupted\n")
+    os._exit(128 + signum)
+
+
+if __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") == "backport":
+    signal.signal(signal.SIGINT, _interrupted_while_starting)  # the imports below take a while
+
+from rich.console import Console  # noqa: E402
 
 from . import __version__
 from .errors import BackportError, TreeError
@@ -131,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     """The command; whatever happens, at most one line on standard error (never a traceback):
     exit 2 for bad input and anything unexpected, 130 for ^C, 128+N for signal N (SIGTERM, SIGHUP),
     which clean up like ^C."""
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on ^C unwinds and cleans up
     restore = _trap_signals()
     try:
         return _main(argv)
