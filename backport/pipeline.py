@@ -252,18 +252,35 @@ def _prepare(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
     if p.problems:
         return
     unexplained = [q for q in p.weak if q.base.kind == "code" and not explained(q, renames, s.function)]
-    if unexplained:
-        q = unexplained[0]
+    uses = set(identifiers("\n".join(verify.code_of(x) for b in blocks(w.hunk) for x in b.added)))
+    for q in unexplained:
         before, after = _first(s.base_file, q.base), _first(s.target_file, q.target)
-        w.add(FindingKind.ANCHOR, Severity.BLOCK,
-              f"anchor `{before}` is `{after}` in the target and no rename explains the difference",
-              f"{s.base_path}:{q.base.start}", f"{s.target_path}:{q.target.start}")
-        return
+        where = (f"{s.base_path}:{q.base.start}", f"{s.target_path}:{q.target.start}")
+        changed = _changed_names(q)
+        if _controls(q) or changed & uses or not changed:
+            w.add(FindingKind.ANCHOR, Severity.BLOCK,
+                  f"anchor `{before}` is `{after}` in the target and no rename explains the difference", *where)
+            return
+        w.add(FindingKind.DRIFT, Severity.INFO,
+              f"anchor `{before}` is `{after}` in the target; the added lines use nothing that changed there", *where)
     _rewrite_added(w, renames)
     if w.in_play and _is_c(s.target_path):
         _respell_headers(w, tsrc.tree)
     for note in p.notes:
         w.add(FindingKind.DRIFT, Severity.INFO, note)
+
+
+_CONTROL = frozenset({"if", "else", "for", "while", "switch", "case", "do", "return", "goto", "break", "continue", "#"})
+
+
+def _controls(q) -> bool:
+    """A changed anchor that steers control flow (its condition or exit changed): never a mere drift."""
+    return bool(_CONTROL & (set(q.base.tokens[:2]) | set(q.target.tokens[:2]))) or "{" in q.base.tokens + q.target.tokens
+
+
+def _changed_names(q) -> set[str]:
+    """Identifiers the base's statement has and the target's version of it no longer does."""
+    return set(identifiers(" ".join(q.base.tokens))) - set(identifiers(" ".join(q.target.tokens)))
 
 
 def _respell_headers(w: _Hunkwork, target: Tree) -> None:
