@@ -20,7 +20,7 @@ from rich import box
 
 from .model import PortResult, TargetResult
 from .series import message_hazards, review_items
-from .stable import describe
+from .stable import describe, doubts
 
 try:  # input text shown as text only (control characters escaped)
     from .safetext import line as _line
@@ -84,9 +84,7 @@ def attention(results: list[PortResult], series: list[dict]) -> list[str]:
 
 
 def _doubts(t: TargetResult) -> list[str]:
-    """The Fixes:/stable notes a maintainer must act on: no bug to fix, a prerequisite missing."""
-    keep = ("probably needs no fix", "LACKS")
-    return [x for x in describe(t) if any(k in x for k in keep)]
+    return doubts(t)
 
 
 def where(s: dict, out_path: str) -> str:

@@ -44,6 +44,7 @@ from email.message import EmailMessage
 from . import __version__
 from .model import PortResult, TargetResult, Verdict
 from .safetext import line, one_line, unsafe_in
+from .stable import doubts
 from .tree import encode
 
 _WEB_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{2}:\d{2}:\d{2}) (\w+)$")
@@ -302,6 +303,7 @@ def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str 
     body = with_note(body, backport_note(target, signoff or ""), signoff)
     author = author_of(meta.author)
     notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target) + message_hazards(meta)]
+    notes += [f"[ backport: {line(x)} ]" for x in doubts(target)]  # Fixes:/stable: maybe no fix needed here
     if meta.date and not mail_date(meta.date):
         notes.append(f"[ backport: the source's date `{one_line(meta.date)[:60]}` cannot be read: "
                      "Date: is the time of this run ]")

@@ -169,3 +169,8 @@ def describe(t: TargetResult) -> list[str]:
         elif h.needed is None and h.version:
             out.append(f"Cc: stable # {h.text}: the target's name does not say which series it is")
     return out
+
+
+def doubts(t: TargetResult) -> list[str]:
+    """The notes a maintainer must act on: a target with no bug to fix, a prerequisite it lacks."""
+    return [x for x in describe(t) if "probably needs no fix" in x or "LACKS" in x]
