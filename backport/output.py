@@ -49,6 +49,7 @@ class Output:
         self.files: dict[tuple[int, str], str] = {}
         self.series: list[dict] = []  # per target: dir, files, cover_letter, skipped
         self.previous: tuple[int, int] | None = None  # (device, inode) of the OUT --force replaces
+        self.pending: list[tuple[str, str]] = []  # --json/--report files, written after OUT
         if os.path.lexists(self.path) and not force:
             raise OutputError("output directory exists; use --force to replace it", source=str(self.path))
         if os.path.lexists(self.path):
@@ -59,7 +60,7 @@ class Output:
         """A writer for ``OUT/<name>/`` inside this output's staging directory (batch mode)."""
         sub = Output.__new__(Output)
         sub.path, sub.force, sub.files, sub.series = self.path / name, True, {}, []
-        sub.real, sub.previous = self.real / name, None
+        sub.real, sub.previous, sub.pending = self.real / name, None, []
         sub.stage = self.stage / name
         sub.stage.mkdir(parents=True, exist_ok=True)
         return sub
@@ -82,6 +83,8 @@ class Output:
             shutil.rmtree(scratch)
             with signals_held():
                 self._commit()
+            for path, text in self.pending:  # --json FILE, --report FILE: not before OUT is in place
+                _write_outside(path, text)
         finally:
             with signals_held():
                 if os.path.lexists(self.stage):
@@ -154,14 +157,14 @@ class Output:
             info["cover_letter"] = COVER
 
     def _reports(self, results, args) -> None:
-        if args.json and args.json != "-":
-            _write_outside(args.json, dump_json(results, self.files, self.series))
+        if args.json and args.json != "-":  # written once OUT is in place (see staging)
+            self.pending.append((args.json, dump_json(results, self.files, self.series)))
         elif args.json == "-":
             sys.stdout.flush()
             sys.stdout.buffer.write(_bytes(dump_json(results, self.files, self.series)))
             sys.stdout.buffer.flush()
         if args.report:
-            _write_outside(args.report, render_markdown(results))
+            self.pending.append((args.report, render_markdown(results)))
         (self.stage / "report.md").write_bytes(_bytes(render_markdown(results)))
         (self.stage / "report.json").write_bytes(_bytes(dump_json(results, self.files, self.series)))
 
@@ -199,10 +202,32 @@ def _bytes(text: str) -> bytes:
 
 
 def _write_outside(path: str, text: str) -> None:
+    """``--json``/``--report``: a new file renamed over the old name (in the directory a symlink
+    names), so a hard link to some other file is never written through."""
+    real = os.path.realpath(path)
     try:
-        Path(path).write_bytes(_bytes(text))
+        if os.path.exists(real) and not os.path.isfile(real):  # /dev/stdout, a FIFO: written as it is
+            with open(real, "wb") as f:
+                f.write(_bytes(text))
+            return
+        mode = os.stat(real).st_mode & 0o7777 if os.path.exists(real) else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", dir=os.path.dirname(real))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_bytes(text))
+            os.chmod(tmp, mode)
+            os.replace(tmp, real)
+        except BaseException:
+            os.unlink(tmp)
+            raise
     except OSError as err:
         raise OutputError(f"cannot write: {err.strerror}", source=path) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _git_identity() -> str | None:

@@ -107,6 +107,8 @@ def _check_file(opt: str, file: str, out: str | None, inputs: Inputs, kept) -> N
                           f"report.json and report.md anyway)", source=file)
     if os.path.isdir(real):
         raise OutputError(f"{opt} is a directory", source=file)
+    if any(_same_file(real, f) for f in inputs.files if f != "-"):
+        raise OutputError(f"{opt} is a hard link to an input file", source=file)
     if os.path.exists(real):
         for tree in list(inputs.trees) + list(inputs.repos):
             if _real(tree) in real.parents:
@@ -114,7 +116,14 @@ def _check_file(opt: str, file: str, out: str | None, inputs: Inputs, kept) -> N
 
 
 def _real(path: str) -> Path:
-    return Path(os.path.realpath(os.path.expanduser(path)))
+    return Path(os.path.realpath(path))
+
+
+def _same_file(a, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 def _git_dirs(repo: str) -> list[str]:

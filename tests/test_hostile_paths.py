@@ -197,6 +197,24 @@ def test_json_through_a_symlink_into_git_is_refused(tmp_path, repo, patch):
     assert checkout_state(repo) == before
 
 
+def test_json_hard_linked_to_the_git_config_leaves_it_alone(tmp_path, repo, patch):
+    """A hard link is not inside .git by its name: the report is written as a new file instead."""
+    os.link(repo / ".git" / "config", tmp_path / "r.json")
+    os.link(patch, tmp_path / "r.md")
+    before, text = checkout_state(repo), patch.read_bytes()
+    run = run_cli(*port_args(patch, repo, tmp_path / "out", "--json", tmp_path / "r.json"))
+    assert run.returncode == 0, run.stderr
+    assert checkout_state(repo) == before and json.loads((tmp_path / "r.json").read_text())["schema"] == 1
+    run = run_cli(*port_args(patch, repo, tmp_path / "out2", "--report", tmp_path / "r.md"))
+    one_line_error(run, "hard link to an input")
+    assert patch.read_bytes() == text
+
+
+def test_empty_out_is_refused(tmp_path, repo, patch):
+    run = run_cli(*port_args(patch, repo, "", "--force"), cwd=tmp_path)
+    one_line_error(run, "no directory")
+
+
 def test_out_inside_git_is_refused(tmp_path, repo, patch):
     before = checkout_state(repo)
     for out in (repo / ".git" / "backport-out", repo / ".git" / "refs" / "x"):
@@ -263,9 +281,10 @@ def test_out_that_appears_during_the_run_is_not_replaced(tmp_path, repo, patch, 
                 (out / "mine.txt").write_text("the user's\n")
 
     _with_port_doing(monkeypatch, make)
-    rc = cli.main([str(a) for a in port_args(patch, repo, out)])
+    rc = cli.main([str(a) for a in port_args(patch, repo, out, "--json", tmp_path / "r.json")])
     err = capsys.readouterr().err
     assert rc == 2 and "appeared while the run worked" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "r.json").exists(), "--json written by a run that wrote nothing"
     if appears == "symlink":
         assert out.is_symlink() and os.readlink(out) == str(repo)
     elif appears == "file":
@@ -367,6 +386,15 @@ def test_signals_clean_up_like_sigint(tmp_path, previous, repo, patch, sig, forc
     if not force:
         assert not out.exists()
     no_staging(tmp_path)
+
+
+def test_interrupt_before_main_is_one_line(tmp_path):
+    """^C after the imports began but before main() ran (the console script ``backport``)."""
+    code = ("import os, signal, sys; sys.argv[0] = 'backport'; import backport.cli; "
+            "os.kill(os.getpid(), signal.SIGINT); print('not reached')")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
+    assert run.returncode == 130 and run.stdout == b"", run
+    assert run.stderr.decode().strip() == "backport: interrupted", run.stderr
 
 
 # ---------------------------------------------------------------------------
