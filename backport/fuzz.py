@@ -1,6 +1,6 @@
 """Fuzz driver (not run in CI): throw random and mutated input at the tool.
 
-    python -m backport.fuzz --seconds 60 [--target ingest|port|all] [--seed N] [--out DIR]
+    python -m backport.fuzz --seconds 60 [--target ingest|port|mail|all] [--seed N] [--out DIR]
 
 Two targets:
 
@@ -18,6 +18,12 @@ Two targets:
   directory.  Anything but a ``BackportError`` is a crash; porting to the
   base itself must give ``exact`` verdicts and the input hunks back
   (a *self-port* finding).
+* ``mail``: mails whose Subject, From and Date are RFC 2047 encoded words
+  holding CR/LF, NUL, ESC sequences, bidi overrides, ``Cc:`` lines and
+  address specials, and whose bodies hold the lines git mailsplit/am misread,
+  read by ``ingest`` and written by ``series.mail``.  A finding is a written
+  header block with any line but From/Date/Subject (and the MIME lines), or
+  an unflagged mail whose address ``git mailinfo`` reads otherwise.
 
 Every input is deterministic given ``--seed`` and its number.  Each finding
 is saved under ``--out`` (default ``fuzz-out/``) as a reproducer: the input
@@ -36,6 +42,7 @@ import random
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -426,6 +433,77 @@ def _save_port(out: Path, case: dict, what: str, replay: str) -> Path:
     return where
 
 
+# ---------------------------------------------------------------------------
+# mail writer: hostile headers and bodies in, a mail git reads as meant out
+
+_NASTY = ["\r\n", "\n", "\r", "\x00", "\x1b]52;c;eA==\x07", "\x1b[2J", "\u202e", "\x85", "\t", "  ",
+          "Cc: attacker@evil.example", "Bcc: x@evil.example", "<m@evil.example>", "@", "\"", "(", ")", "\\",
+          "[/x]", "[link=x]", "é", "\u4e2d", ":", ";", ","]
+_BODY_NASTY = ["From mallory Sat Aug  4 19:08:24 2018", "---", "--- a/x", "diff --git a/x b/x", "Index: x",
+               "From: Mallory <m@evil.example>", "Subject: other", ">From x", "-- ", "\x00", "\x1b[31m"]
+
+
+def _nasty_text(rng: random.Random, words: list[str]) -> str:
+    parts = [rng.choice(["mm", "fix", "Jane", "Dev", "the", "leak"]) if rng.random() < 0.6 else rng.choice(words)
+             for _ in range(rng.randint(1, 6))]
+    return " ".join(parts) if rng.random() < 0.5 else "".join(parts)
+
+
+def _encoded(rng: random.Random, text: str) -> str:
+    """``text`` as an RFC 2047 encoded word (q or b), or raw when it has no line break."""
+    import base64
+    import quopri
+    raw = text.encode("utf-8", "surrogatepass")
+    if rng.random() < 0.5:
+        return "=?UTF-8?b?" + base64.b64encode(raw).decode() + "?="
+    q = quopri.encodestring(raw, header=True).decode().replace("\n", "=0A").replace("?", "=3F").replace(" ", "_")
+    return "=?UTF-8?q?" + q + "?="
+
+
+def make_mail(rng: random.Random) -> bytes:
+    """A mail with hostile Subject/From/Date values (encoded words) and a hostile body."""
+    subject = _encoded(rng, "[PATCH] " + _nasty_text(rng, _NASTY))
+    name = _nasty_text(rng, _NASTY)
+    author = f"{_encoded(rng, name)} <jane@example.org>" if rng.random() < 0.8 else _encoded(rng, name)
+    date = rng.choice(["Mon, 6 Aug 2018 10:00:00 -0700", _encoded(rng, "Mon, 6 Aug 2018\nX-Evil: 1"), "garbage"])
+    body = [_nasty_text(rng, _NASTY + _BODY_NASTY).replace("\n", " ") for _ in range(rng.randint(0, 4))]
+    if rng.random() < 0.5:
+        body.insert(rng.randint(0, len(body)), rng.choice(_BODY_NASTY))
+    text = (f"From: {author}\nDate: {date}\nSubject: {subject}\n\n" + "\n".join(body) + "\n---\n"
+            "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n")
+    return text.encode("utf-8", "surrogateescape")
+
+
+def run_mail(data: bytes) -> str | None:
+    """Read the mail, write it as the series would, and check what git would make of it."""
+    from .errors import BackportError
+    from .ingest import parse_patches
+    from .model import HunkResult, Place, PortResult, TargetResult, Verdict
+    from .series import author_of, mail, message_hazards
+    try:
+        patch = parse_patches(data, "fuzz.mbox")[0]
+    except BackportError:
+        return None
+    hunk = HunkResult("x.c", 1, Verdict.EXACT, "why", Place("x.c", None, 1, 1), Place("x.c", None, 1, 1), "r", "g")
+    target = TargetResult("linux-6.1.y", None, (hunk,), "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n"
+                          "@@ -1 +1 @@\n-a\n+b\n", ())
+    text = mail(PortResult(patch, "base", None, (), patch, (target,)), target, prefix="PATCH 6.1.y", signoff=None)
+    head = text.split("\n\n", 1)[0].split("\n")[1:]
+    names = [ln.split(":", 1)[0] for ln in head if ln[:1] not in (" ", "\t")]
+    if names[:3] != ["From", "Date", "Subject"] or any(n not in _MAIL_HEADERS for n in names):
+        return "mail: header lines " + repr(names) + "\n" + "\n".join(head)
+    info = subprocess.run(["git", "mailinfo", "-u", "/dev/null", "/dev/null"], capture_output=True,
+                          input=text.encode("utf-8", "surrogateescape")).stdout.decode("utf-8", "replace")
+    fields = dict(ln.split(": ", 1) for ln in info.splitlines() if ": " in ln)
+    author = author_of(patch.meta.author)
+    if not message_hazards(patch.meta) and fields.get("Email") != author.address:
+        return f"mail: git mailinfo reads the address {fields.get('Email')!r}, the tool meant {author.address!r}"
+    return None
+
+
+_MAIL_HEADERS = {"From", "Date", "Subject", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"}
+
+
 def _kind(text: str) -> str:
     """A short signature of a finding, to count distinct ones."""
     lines = [s for s in text.strip().splitlines() if s.strip()]
@@ -457,6 +535,9 @@ def fuzz(target: str, seconds: float, seed: int, out: Path, slow: float, quiet: 
                     if target == "ingest":
                         data = mutate(rng, seeds)
                         what = run_ingest(data)
+                    elif target == "mail":
+                        data = make_mail(rng)
+                        what = run_mail(data)
                     else:
                         case = make_port_case(rng)
                         work = Path(tmp) / str(n)
@@ -478,7 +559,7 @@ def fuzz(target: str, seconds: float, seed: int, out: Path, slow: float, quiet: 
                     kind = _kind(what)
                     kinds[kind] += 1
                     if kinds[kind] <= 3:  # keep a few reproducers per kind
-                        where = (_save_ingest(out, data, what, replay) if target == "ingest"
+                        where = (_save_ingest(out, data, what, replay) if target in ("ingest", "mail")
                                  else _save_port(out, case, what, replay))
                         findings.append((n, kind, str(where)))
                         if not quiet:
@@ -495,6 +576,10 @@ def replay(target: str, seed: int, n: int) -> int:
         data = mutate(rng, corpus())
         sys.stdout.buffer.write(data[:4000] + b"\n")
         what = run_ingest(data)
+    elif target == "mail":
+        data = make_mail(rng)
+        sys.stdout.buffer.write(data + b"\n")
+        what = run_mail(data)
     else:
         case = make_port_case(rng)
         sys.stdout.buffer.write(unified_diff(case["path"], case["base"], case["after"]))
@@ -507,7 +592,7 @@ def replay(target: str, seed: int, n: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m backport.fuzz", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=60, help="time budget per target")
-    ap.add_argument("--target", choices=("ingest", "port", "all"), default="all")
+    ap.add_argument("--target", choices=("ingest", "port", "mail", "all"), default="all")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="fuzz-out", help="directory for reproducers")
     ap.add_argument("--slow", type=float, default=10.0, help="seconds after which one input is a finding")
@@ -515,11 +600,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.replay is not None:
         if args.target == "all":
-            ap.error("--replay needs --target ingest or port")
+            ap.error("--replay needs --target ingest, port or mail")
         return replay(args.target, args.seed, args.replay)
     out = Path(args.out)
     total = 0
-    for target in (("ingest", "port") if args.target == "all" else (args.target,)):
+    for target in (("ingest", "port", "mail") if args.target == "all" else (args.target,)):
         report = fuzz(target, args.seconds, args.seed, out, args.slow)
         took, which = report["slowest"]
         print(f"{target}: {report['runs']} inputs in {args.seconds:g} s (seed {args.seed}), "

@@ -42,6 +42,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 from . import __version__
+from .errors import OutputError
 from .model import PortResult, TargetResult, Verdict
 from .safetext import line, one_line, unsafe_in
 from .stable import doubts
@@ -133,7 +134,7 @@ def _display_name(name: str) -> str:
     the quotes of an RFC 2047-encoded name; git's ident rules drop blanks and
     ``.,:;<>"\\'`` at either end (a name of nothing else makes ``git am`` fail).
     """
-    name = name.replace("@", " at ").replace("<", " ").replace(">", " ").replace('"', " ")
+    name = name.replace("@", " at ").replace("<", " ").replace(">", " ").replace('"', " ").replace("=?", "= ?")
     depth = 0
     for ch in name:
         depth += {"(": 1, ")": -1}.get(ch, 0)
@@ -277,14 +278,30 @@ def _headers(author: Author, date: str, subject: str, text: str, commit: str | N
     otherwise become a recipient of ``git send-email``).  Non-ASCII names and
     subjects are RFC 2047-encoded, long lines folded, as ``git format-patch`` does.
     """
-    head = EmailMessage(policy=_HEADER_POLICY)
+    block = _header_block(author, date, subject, _HEADER_POLICY)
+    if not _well_formed(block):  # email's folder can break a line inside a quoted name; then do not fold
+        block = _header_block(author, date, subject, _HEADER_POLICY.clone(max_line_length=0))
+    if not _well_formed(block):
+        raise OutputError(f"cannot write a safe mail header for {line(author.name)!r} / {line(subject)!r}")
+    mime = "" if text.isascii() else _MIME
+    return f"From {commit or ZEROS} Mon Sep 17 00:00:00 2001\n" + block + mime + "\n"
+
+
+def _header_block(author: Author, date: str, subject: str, policy) -> str:
+    head = EmailMessage(policy=policy)
     head["From"] = author.header()
     if date:
         head["Date"] = date
-    head["Subject"] = one_line(subject)
-    block = head.as_string()  # the header lines and the blank line that ends them
-    mime = "" if text.isascii() else _MIME
-    return f"From {commit or ZEROS} Mon Sep 17 00:00:00 2001\n" + block[:-1] + mime + "\n"
+    # email decodes what looks like an encoded word when a header is set: "=?" must stay literal text
+    head["Subject"] = one_line(subject).replace("=?", "= ?")
+    return head.as_string()[:-1]  # the header lines, without the blank line that ends them
+
+
+def _well_formed(block: str) -> bool:
+    """Each line is one of our headers or the continuation of one: nothing else can be read as a header."""
+    lines = block.rstrip("\n").split("\n")
+    names = [ln.split(":", 1)[0] for ln in lines if ln[:1] not in (" ", "\t")]
+    return names in (["From", "Date", "Subject"], ["From", "Subject"]) and lines[0].startswith("From: ")
 
 
 def _signature() -> str:
