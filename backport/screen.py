@@ -106,7 +106,8 @@ def _patch(r: PortResult, n: int, total: int, console: Console) -> None:
     subject = r.patch.meta.subject or r.patch.source
     name = r.base or "?"
     base = f"  (base {_line(name[:12] if len(name) == 40 and name.isalnum() else name)})"
-    console.print(Text(label + cut(subject, SUBJECT), style="bold") + Text(base))
+    room = min(SUBJECT, console.width - len(label) - len(base)) if console.is_terminal else SUBJECT
+    console.print(Text(label + cut(subject, max(room, 20)), style="bold") + Text(base))
     rows = [(t.target, f"{h.path}#{h.index}", h.verdict.value, _at(h), h.reason) for t in r.targets for h in t.hunks]
     if console.is_terminal:
         console.print(_table(rows, console.width))

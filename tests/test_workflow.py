@@ -435,9 +435,20 @@ def test_terminal_table_fits_80_columns_and_piped_rows_are_not_wrapped(checkout)
     assert row.rstrip().endswith("is not in the target tree")
 
 
-def test_subjects_are_cut_with_an_ellipsis():
-    from backport.screen import cut
+def test_subjects_are_cut_with_an_ellipsis(checkout):
+    from backport.screen import cut, render
+    from backport.report import load_json
     assert cut("x" * 100, 20) == "x" * 19 + "…" and cut("short", 20) == "short"
+    c = checkout
+    edit(c["repo"], "lib/calc.c", "\tint y = x * 2;\n", "\tint y = x * 3;\n")
+    long = "lib: helper() triples its argument now, which is what every caller of it has wanted since 2.6"
+    sha = commit(c["repo"], long)
+    rc, out, report = port(c, sha, "--to", "linux-4.19.y")
+    results, _, series = load_json(report)
+    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=open(os.devnull, "w"))
+    render(results, series, str(out), console)
+    title = console.export_text().splitlines()[0]
+    assert title.startswith("lib: helper() triples its argument") and "…  (base " in title and len(title) <= 80
 
 
 @pytest.mark.parametrize("command", [[], ["port"], ["review"], ["batch"], ["demo"]])
