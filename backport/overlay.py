@@ -89,7 +89,11 @@ class OverlayTree(Tree):
         hits = [h for h in self.inner.grep(pattern, paths=paths, word=word, fixed=fixed) if h[0] not in self.files]
         if not self.files:
             return hits
-        regex = re.compile((r"\b" if word else "") + (re.escape(pattern) if fixed else pattern) + (r"\b" if word else ""))
+        body = re.escape(pattern) if fixed else pattern
+        try:
+            regex = re.compile(rf"\b(?:{body})\b" if word else body)
+        except re.error:  # an ERE Python does not read: search the patched files as fixed text
+            regex = re.compile(re.escape(pattern))
         for path, text in sorted(self.files.items()):
             if text is None or not _under(path, paths):
                 continue

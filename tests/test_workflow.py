@@ -333,6 +333,8 @@ def test_overlay_reads_what_earlier_patches_wrote(tmp_path):
     assert (tmp_path / "a.c").read_text() == "int a;\nint b;\n"  # nothing written
     assert tree.grep("int c", fixed=True) == [("a.c", 2, "int c;")]
     assert tree.words(["c", "zz"], ()) == {"c"}
+    assert tree.grep("zz|c", word=True) == [("a.c", 2, "int c;")]  # alternatives inside the word bounds
+    assert tree.grep("a", paths=("*.h",)) == []
     run = subprocess.run(["git", "hash-object", "--stdin"], input=b"int a;\nint c;\nint b;\n", capture_output=True)
     assert blob_id(tree.read("a.c")) == run.stdout.decode().strip()
     assert apply_file("x\n", parse_patches(b"--- a/q\n+++ b/q\n@@ -1 +1 @@\n-x\n+y\n", "q")[0].files[0]) == "y\n"
