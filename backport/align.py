@@ -22,7 +22,8 @@ from .cparse import Unit
 CODE_SIMILAR = 0.5  # token ratio above which two statements are versions of one another
 COMMENT_SIMILAR = 0.3
 GAP_LIMIT = 80
-MATCH_WORK = 200_000  # sum over keys of (count in base x count in target) that difflib may take
+MATCH_WORK = 1_000_000  # what difflib's matching may cost (see _match_work) before anchors take over
+GAP_WORK = 50_000  # statement pairs scored in the gaps of one alignment; past it, equal gaps pair in order
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,27 @@ def similarity(a: Unit, b: Unit) -> float:
 
 def align(base: list[Unit], target: list[Unit]) -> Alignment:
     pairs: list[Pair] = []
+    budget = GAP_WORK
     for op, b1, b2, t1, t2 in _opcodes([u.key for u in base], [u.key for u in target]):
         if op == "equal":
             pairs.extend(Pair(base[b1 + k], target[t1 + k], 1.0) for k in range(b2 - b1))
-        elif op == "replace":
+        elif op == "replace" and (b2 - b1) * (t2 - t1) <= budget:
+            budget -= (b2 - b1) * (t2 - t1)
             pairs.extend(_fill_gap(base[b1:b2], target[t1:t2]))
+        elif op == "replace" and b2 - b1 == t2 - t1 <= GAP_LIMIT:
+            pairs.extend(_in_order(base[b1:b2], target[t1:t2]))
     return Alignment(tuple(pairs))
+
+
+def _in_order(base: list[Unit], target: list[Unit]) -> list[Pair]:
+    """A gap of as many statements on each side, once the scoring budget is spent: the k-th
+    with the k-th, where they are similar enough (work linear in the gap)."""
+    pairs = []
+    for b, t in zip(base, target):
+        score = similarity(b, t) if b.kind == t.kind else 0.0
+        if score >= _threshold(b):
+            pairs.append(Pair(b, t, score))
+    return pairs
 
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
@@ -83,10 +99,15 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
 
 
 def _match_work(a, b) -> int:
-    """What difflib's longest-match search costs at least: each base key against each of its
-    occurrences in the target."""
+    """A bound on difflib's matching work: each base key against each of its occurrences in the
+    target, plus a scan of the base for each block it may split off (one per matching key)."""
     counts = Counter(b)
-    return sum(counts.get(x, 0) for x in a)
+    probes = matched = 0
+    for x in a:
+        c = counts.get(x, 0)
+        probes += c
+        matched += c > 0
+    return probes + len(a) * matched
 
 
 def _matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
