@@ -41,6 +41,9 @@ _SKIP = (".orig", ".rej", ".bak", "~", ".json", ".md")
 
 def git_toplevel(cwd: str | None = None) -> str | None:
     """The git checkout the command runs in, as git finds it (GIT_DIR, parents), or None."""
+    if os.environ.get("GIT_DIR"):  # git's own rule: that repository, whatever the working directory
+        run = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], capture_output=True, cwd=cwd)
+        return run.stdout.decode("utf-8", "surrogateescape").strip() or None if run.returncode == 0 else None
     run = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, cwd=cwd)
     if run.returncode == 0 and run.stdout.strip():
         return run.stdout.decode("utf-8", "surrogateescape").strip()

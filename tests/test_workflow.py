@@ -484,3 +484,14 @@ def test_a_hunk_left_out_is_said_in_the_applied_commit_message(checkout):
     assert applied.startswith(f"lib: clamp helper() and other() commit {sha} upstream. Both overflow. Signed-off-by: Ann Author <ann@example.org> "
                               "[ backport: LEFT OUT lib/calc.c hunk #2: other() is not in the target tree ]")
     assert "if (y > 12)" in (clone / "lib/calc.c").read_text()
+
+
+def test_repo_defaults_to_the_checkout_as_git_finds_it(checkout, monkeypatch):
+    c = checkout
+    rc, out, report = port(c, c["first"], "--to", "linux-4.19.y", cwd=c["repo"] / "lib")  # a subdirectory
+    assert rc == 0 and report["patches"][0]["upstream"] == c["first"]
+    elsewhere = c["tmp"] / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(c["repo"] / ".git"))
+    rc, out, report = port(c, c["first"], "--to", "linux-4.19.y", "--force", cwd=elsewhere)
+    assert rc == 0 and report["patches"][0]["targets"][0]["commit"] == git(c["repo"], "rev-parse", "linux-4.19.y").strip()
