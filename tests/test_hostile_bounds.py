@@ -160,6 +160,25 @@ def test_repeated_statements_align_in_order(monkeypatch):
     assert sum(p.exact for p in pairs) == 2 * n + 3  # both runs, the head and the closing brace
 
 
+def test_changed_statements_are_scored_in_bounded_work(monkeypatch):
+    """3,000 statements, every one changed but each 60th: pairing the changed ones scores a
+    bounded number of statement pairs (all 59 x 59 of each of 50 gaps: 174,000)."""
+    from backport import align
+    from backport.cparse import parse
+    n = 3_000
+    keep = [i % 60 == 0 for i in range(n)]
+    base = parse("int h(int v, int w)\n{\n" + "".join(f"\tv = v * {i} + w;\n" for i in range(n)) + "}\n")
+    target = parse("int h(int v, int w)\n{\n" + "".join(f"\tv = v * {i} + w;\n" if keep[i] else
+                                                       f"\tv = v * {i} + w + 1;\n" for i in range(n)) + "}\n")
+    calls = []
+    real = align.similarity
+    monkeypatch.setattr(align, "similarity", lambda a, b: calls.append(1) or real(a, b))
+    pairs = align.align(list(base.units), list(target.units)).pairs
+    assert len(calls) <= align.GAP_WORK + n, len(calls)
+    assert len(pairs) == len(base.units)  # every statement still meets its changed version
+    assert all(p.base.start == p.target.start for p in pairs)
+
+
 def test_deeply_nested_function_ports_through_the_cli(tmp_path):
     depth = 5_000
     src = nested(depth)
