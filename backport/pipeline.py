@@ -20,7 +20,7 @@ from .renames import RenameMap, Taught, explained, learn_from
 from .headers import respell_includes
 from .history import function_history
 from .tree import GitTree, Tree
-from . import verify
+from . import merge, verify
 
 
 @dataclass
@@ -121,6 +121,8 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
     for w in work:
         if w.in_play:
             _prepare(w, renames, tsrc)
+        if _mergeable(w):
+            _try_merge(w, base, tsrc, scratch)
     file_patches, checks = _regenerate(work, files, base, tsrc, scratch)
     _check(work, base, tsrc)
     _failed_checks(work, checks)
@@ -268,6 +270,35 @@ def _prepare(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
         _respell_headers(w, tsrc.tree)
     for note in p.notes:
         w.add(FindingKind.DRIFT, Severity.INFO, note)
+
+
+_MERGEABLE = frozenset({FindingKind.PLACEMENT, FindingKind.ANCHOR})
+
+
+def _mergeable(w: _Hunkwork) -> bool:
+    """Refused by the statement alignment only: worth the next strategy."""
+    refused = [f for f in w.findings if f.severity is Severity.BLOCK]
+    return w.scope is not None and not w.already and bool(refused) and all(f.kind in _MERGEABLE for f in refused)
+
+
+def _try_merge(w: _Hunkwork, base: Sources, tsrc: Sources, scratch) -> None:
+    """Place the hunk by a 3-way merge of base file, patched base file and target file; taken
+    only when clean, inside the hunk's function in the target, and changing only its lines."""
+    s = w.scope
+    base_text, target_text = base.text(s.base_path), tsrc.text(s.target_path)
+    if base_text is None or target_text is None:
+        return
+    edits = merge.merge_hunk(base_text, target_text, blocks(w.hunk), scratch)
+    lo, hi = s.target_span
+    if not edits or not all(lo <= e.start <= hi + 1 for e in edits):
+        return
+    refused = next(f for f in w.findings if f.severity is Severity.BLOCK)
+    w.findings = [f for f in w.findings if f.severity is not Severity.BLOCK]
+    w.add(FindingKind.DRIFT, Severity.INFO,
+          f"the statement alignment did not place it ({refused.message}); git merge-file places it", *refused.evidence)
+    w.placement = Placement(edits=edits)
+    w.added = {(e.start, e.removed): e.added for e in edits}
+    w.strategy = merge.STRATEGY
 
 
 _CONTROL = frozenset({"if", "else", "for", "while", "switch", "case", "do", "return", "goto", "break", "continue", "#"})

@@ -164,3 +164,19 @@ def test_check_cmd_failure_makes_the_target_need_review(tmp_path):
     assert run.returncode == 1, run.stdout + run.stderr
     [check] = _checks(report)
     assert not check["ok"] and "exited 3" in check["detail"] and "boom" in check["detail"]
+
+
+# --- the 3-way merge fallback ------------------------------------------------------------
+
+def test_merge_hunk_places_only_the_hunks_lines(tmp_path):
+    from backport.locate import Block, Edit
+    from backport.merge import merge_hunk
+    base = "".join(f"line {i};\n" for i in range(1, 21))
+    target = base.replace("line 2;\n", "line two;\n").replace("line 19;\n", "")
+    block = [Block(11, (), ("added;",))]
+    assert merge_hunk(base, target, block, str(tmp_path)) == (Edit(11, 0, ("added;",)),)
+    clash = base.replace("line 10;\n", "line ten;\n").replace("line 11;\n", "line eleven;\n")
+    assert merge_hunk(base, clash, block, str(tmp_path)) is None  # the target changed the same place
+    removal = [Block(5, ("line 5;",), ("line five;",))]
+    assert merge_hunk(base, target, removal, str(tmp_path)) == (Edit(5, 1, ("line five;",)),)
+    assert not list(tmp_path.iterdir())  # nothing left behind in the scratch directory
