@@ -6,6 +6,7 @@ targets; each target's result does not depend on the others.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .base import repair_patch
@@ -344,9 +345,10 @@ def _calls_changed_api(w: _Hunkwork, renames: RenameMap, code: dict[str, str]) -
     for line in (x for v in w.added.values() for x in v):
         hit = next((n for n in identifiers(verify.code_of(line)) if n in changed), None)
         if hit:
-            w.add(FindingKind.CHANGED_API, Severity.BLOCK,
-                  f"an added line uses {hit}(), which the target replaced by {changed[hit]}() "
-                  "with other arguments: adapt the call by hand")
+            call = re.search(rf"\b{re.escape(hit)}\s*\(", verify.code_of(line)) is not None
+            what = (f"{hit}(), which the target replaced by {changed[hit]}() with other arguments: adapt the call"
+                    if call else f"`{hit}`, which the target replaced by `{changed[hit]}` in another form: adapt it")
+            w.add(FindingKind.CHANGED_API, Severity.BLOCK, f"an added line uses {what} by hand")
             return
 
 

@@ -85,6 +85,52 @@ def verdict_section(v: dict | None, available: bool) -> list[str]:
     return lines
 
 
+STRATUM_TITLES = {score.ADAPTED: "the human changed the fix (adapted)",
+                  score.DRIFTED: "context drifted (`patch --fuzz=0` fails), same fix",
+                  score.REST: "the rest"}
+STRATUM_TOOLS = ("backport", "wiggle", "git apply --3way")
+
+
+def strata_table(summary: dict, names: list[str]) -> list[str]:
+    """Per stratum and tool: L1, claimed clean but not the human's result, false alarms (backport)."""
+    strata = summary.get("by_stratum")
+    if not strata:
+        return []
+    tools = [n for n in STRATUM_TOOLS if n in names]
+    head = "| stratum | cases | " + " | ".join(f"{t} L1 | {t} clean but wrong" for t in tools) + " | backport false alarms |"
+    lines = [head, "|" + "---|" * (2 + 2 * len(tools) + 1)]
+    for key in score.STRATA:
+        g = strata.get(key)
+        if not g:
+            continue
+        n = g["cases"]
+        cells = [f"{pct(g[t]['l1'], n)} | {pct(g[t]['clean_wrong'], g[t]['claimed_clean'])}" for t in tools]
+        alarms = g.get("backport", {}).get("false_alarms", 0)
+        right = g.get("backport", {}).get("result_l1", 0)
+        lines.append(f"| {STRATUM_TITLES[key]} | {n} | " + " | ".join(cells) + f" | {pct(alarms, right)} |")
+    return lines + ["", "clean but wrong: of the cases the tool claimed clean (exit 0; for backport every hunk "
+                    "clean), the share whose result is not the human's. false alarms: of the cases whose "
+                    "result is the human's, the share backport flagged (exit 1 or a hunk not clean)."]
+
+
+def compare(before: dict, after: dict) -> str:
+    """The per-stratum table of two runs on the same cases, before and after."""
+    rows = ["| stratum | cases | backport L1 before | after | clean but wrong before | after | "
+            "false alarms before | after | wiggle L1 | git apply --3way L1 |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for key in score.STRATA:
+        b, a = before["summary"]["by_stratum"].get(key), after["summary"]["by_stratum"].get(key)
+        if not b or not a:
+            continue
+        n = a["cases"]
+        bb, ab = b["backport"], a["backport"]
+        rows.append(f"| {STRATUM_TITLES[key]} | {n} | {pct(bb['l1'], n)} | {pct(ab['l1'], n)} | "
+                    f"{pct(bb['clean_wrong'], bb['claimed_clean'])} | {pct(ab['clean_wrong'], ab['claimed_clean'])} | "
+                    f"{pct(bb['false_alarms'], bb['result_l1'])} | {pct(ab['false_alarms'], ab['result_l1'])} | "
+                    f"{pct(a['wiggle']['l1'], n) if 'wiggle' in a else '-'} | "
+                    f"{pct(a['git apply --3way']['l1'], n) if 'git apply --3way' in a else '-'} |")
+    return "\n".join(rows) + "\n"
+
+
 def cases_to_look_at(entries: list[dict], most: int = 25) -> list[str]:
     """backport's silent wrong results, and easy cases it did not finish."""
     def listed(title, chosen):
@@ -136,6 +182,8 @@ def render(results: dict, title: str = "Benchmark results") -> str:
             g = groups[level]
             out += ["", f"### {direction}: {level} cases ({g['cases']})", ""]
             out += outcome_table(g, names)
+    if summary.get("by_stratum"):
+        out += ["", "## By stratum", ""] + strata_table(summary, names)
     out += ["", "## Cost", ""] + cost_table(summary, names, results.get("backport_startup_s"))
     if "backport" in names:
         out += ["", "## backport's verdicts", ""]
