@@ -36,15 +36,19 @@ def function_history(base: GitTree, target: GitTree, changes: list[tuple[str, st
 
 
 def _log(repo: str, span: str, path: str, func: str | None) -> list[str]:
+    """The path-limited log first: when no commit of the range touches the file
+    (often so, on one side of the two ranges), ``git log -L`` has nothing to find."""
     fmt = ["--no-merges", "--no-patch", f"--format=%h %s", f"-n{MAX_COMMITS}"]
+    touching = _run(["git", "-C", repo, "log", *fmt, span, "--", path])
+    if touching == []:
+        return []
     if func:
         lines = _run(["git", "-C", repo, "log", *fmt, f"-L:{func}:{path}", span])
         if lines is not None:
             return lines
-    lines = _run(["git", "-C", repo, "log", *fmt, span, "--", path])
-    if lines is None:
+    if touching is None:
         return [f"(history not read within {LIMIT_SECONDS:.0f} s)"]
-    return [f"{x} [touches the file]" for x in lines] if func else lines
+    return [f"{x} [touches the file]" for x in touching] if func else touching
 
 
 def _run(args: list[str]) -> list[str] | None:

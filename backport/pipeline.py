@@ -30,7 +30,6 @@ class Sources:
 
     tree: Tree
     parsed: dict[str, CFile | None] = field(default_factory=dict)
-    found: dict[str, list[str]] = field(default_factory=dict)
 
     def file(self, path: str) -> CFile | None:
         if path not in self.parsed:
@@ -41,14 +40,33 @@ class Sources:
     def text(self, path: str) -> str | None:
         return self.tree.read(path)
 
-    def definitions(self, name: str, near: str) -> list[str]:
-        """Files of the tree that define function ``name``, those near ``near`` first."""
-        if name not in self.found:
-            hits = self.tree.grep(definition_pattern(name), paths=("*.c", "*.h"))
-            paths = list(dict.fromkeys(p for p, _, _ in hits))
-            folder = near.rsplit("/", 1)[0]
-            self.found[name] = sorted(paths, key=lambda p: (not p.startswith(folder), p))
-        return self.found[name]
+    def definitions(self, name: str, near: str):
+        """Files of the tree that define function ``name``, nearest ``near`` first: its
+        directory, the directories above it, include/, and only while the caller is
+        still looking the rest of the tree.  Each area is one fixed-string ``git grep -w``
+        (cached by the tree per commit and name); the definition pattern is applied here
+        to the few lines it finds."""
+        head = re.compile(definition_pattern(name))
+        for paths in _definition_areas(near):
+            hits = self.tree.grep(name, paths=paths, word=True, fixed=True)
+            yield from sorted(dict.fromkeys(p for p, _, text in hits if head.search(text)))
+
+
+_BIG = ("drivers", "arch")  # top-level directories too big to count as near
+
+
+def _definition_areas(near: str) -> list[tuple[str, ...]]:
+    """Pathspecs, nearest first, each excluding the areas before it."""
+    parts = near.split("/")[:-1]
+    dirs = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    dirs = [d for d in dirs if d not in _BIG] + ["include", ""]
+    areas, done = [], []
+    for d in dict.fromkeys(dirs):
+        root = f"{d}/" if d else ""
+        inner = [x for x in done if x.startswith(root) or not d]
+        areas.append((f"{root}*.c", f"{root}*.h", *(f":(exclude){x}" for x in inner)))
+        done = [x for x in done if x not in inner] + [d]
+    return areas
 
 
 def _is_c(path: str) -> bool:
