@@ -4,18 +4,26 @@ JOBS is a JSON-lines file, one job a line::
 
     {"id": "sctp-6.1", "patch": "fix.patch", "repo": "~/linux", "base": "v6.12.113", "to": ["v6.1.190"]}
 
-Repositories are opened once and shared by every job (one ``git cat-file``
-process, cached reads and lookups), so the start-up cost is paid once.  Each
-job's series and reports go to ``OUT/<id>/``; ``OUT/batch.json`` sums up
-(status, seconds, error).  A job that fails with an input error is recorded
-and the batch goes on.
+Jobs run in ``--jobs N`` worker processes (default: one per core).  Each
+worker opens a repository once and keeps it (one ``git cat-file`` process,
+cached reads and lookups), and is handed jobs of the same repository and
+base while there are any, so its caches stay warm; an idle worker takes over
+part of the largest group left.  Each job's series and reports go to
+``OUT/<id>/``; ``OUT/batch.json`` sums up (status, seconds, error) in job
+order.  A job that fails with an input error is recorded and the batch goes
+on; so is a worker that dies (a crash, a signal): that job is a ``crash``,
+its folder removed, and a new worker takes the next job.
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import time
 from argparse import Namespace
+from collections import deque
+from pathlib import Path
 
 from . import __version__
 from .errors import BackportError, PatchError
@@ -64,13 +72,18 @@ def run_batch(args) -> tuple[list[dict], Output]:
     from .cli import pick_base
     jobs = read_jobs(args.jobs)
     check_paths(args.output, _inputs(args.jobs, jobs), force=args.force)
-    repos: dict[str, Repository] = {}
     out = Output(args.output, force=args.force)
-    summary = []
     folders = unique_dirnames([str(j["id"]) for j in jobs])
+    workers = min(getattr(args, "workers", None) or os.cpu_count() or 1, len(jobs))
+    opts = Namespace(upstream_style=getattr(args, "upstream_style", None))
     with out.staging() as scratch:
-        for job in jobs:
-            summary.append(_one(job, folders[str(job["id"])], repos, out, scratch, args, pick_base))
+        tasks = [(job, folders[str(job["id"])], scratch) for job in jobs]
+        if workers <= 1:
+            state = _State(out.path, out.real, out.stage, opts)
+            summary = [_run_job(task, state) for task in tasks]
+        else:
+            summary = pool(tasks, workers, _run_job, _State, (out.path, out.real, out.stage, opts),
+                           key=_group, lost=_lost)
         (out.stage / "batch.json").write_text(json.dumps({"schema": 1, "tool": f"backport {__version__}",
                                                           "jobs": summary}, indent=2) + "\n")
     return summary, out
@@ -104,6 +117,165 @@ def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, args, p
         record["status"], record["error"] = "crash", f"{type(err).__name__}: {err}"
     record["seconds"] = round(time.perf_counter() - started, 4)
     return record
+
+
+class _State:
+    """What a worker keeps between jobs: its view of the staging directory, its repositories."""
+
+    def __init__(self, path: Path, real: Path, stage: Path, opts: Namespace):
+        self.out = Output.__new__(Output)
+        self.out.path, self.out.real, self.out.stage = path, real, stage
+        self.opts, self.repos = opts, {}
+
+
+def _group(task: tuple):
+    """Jobs of one repository and base share a worker's parsed files and lookups."""
+    return (task[0].get("repo"), task[0].get("base"))
+
+
+def _run_job(task: tuple, state: _State) -> dict:
+    from .cli import pick_base
+    job, folder, scratch = task
+    return _one(job, folder, state.repos, state.out, scratch, state.opts, pick_base)
+
+
+def _lost(task: tuple, how: str) -> dict:
+    """The record of a job whose worker died; what it had written is removed."""
+    job, folder, scratch = task
+    shutil.rmtree(Path(scratch).parent / folder, ignore_errors=True)
+    return {"id": str(job["id"]), "dir": folder, "status": "crash", "error": f"the worker {how}",
+            "seconds": 0.0}
+
+
+# ---------------------------------------------------------------------------
+# the worker pool
+
+
+def pool(tasks: list, workers: int, run, setup, init: tuple, *, key, lost) -> list:
+    """``run(task, state)`` for every task in ``workers`` processes, results in task order.
+
+    Each worker builds ``state = setup(*init)`` once (``run`` and ``setup`` are
+    module-level functions: they are pickled by name).  Tasks of one ``key`` go
+    to the worker holding that key while it has any left.  A worker that dies
+    gives ``lost(task, how)`` for the task it held, and is replaced.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])  # workers start with the tool imported
+    else:
+        ctx = multiprocessing.get_context("spawn")
+    groups: dict = {}
+    for index, task in enumerate(tasks):
+        groups.setdefault(key(task), deque()).append(index)
+    results: list = [None] * len(tasks)
+    slots = [_Slot(ctx, run, setup, init) for _ in range(workers)]
+    try:
+        for slot in slots:
+            _hand_out(slot, slots, groups, tasks)
+        while any(s.index is not None for s in slots):
+            busy = [s for s in slots if s.index is not None]
+            wait([s.conn for s in busy] + [s.proc.sentinel for s in busy])
+            for slot in busy:
+                done = slot.collect()
+                if done is None:
+                    continue
+                index, result = done
+                results[index] = result if result is not _DIED else lost(tasks[index], slot.how())
+                if result is _DIED:
+                    slot.restart(ctx, run, setup, init)
+                _hand_out(slot, slots, groups, tasks)
+    finally:
+        for slot in slots:
+            slot.stop()
+    return results
+
+
+_DIED = object()
+
+
+class _Slot:
+    """One worker process, the group it works on and the task it holds."""
+
+    def __init__(self, ctx, run, setup, init):
+        self.restart(ctx, run, setup, init)
+        self.key = None
+
+    def restart(self, ctx, run, setup, init) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, run, setup, init), daemon=True)
+        self.proc.start()
+        child.close()
+        self.index = None
+
+    def give(self, index: int, task) -> None:
+        self.index = index
+        self.conn.send((index, task))
+
+    def collect(self):
+        """(index, result) when the held task is done, (index, _DIED) when the worker died."""
+        if self.conn.poll():
+            try:
+                index, result = self.conn.recv()
+            except (EOFError, OSError):
+                index, result = self.index, _DIED
+        elif not self.proc.is_alive():
+            index, result = self.index, _DIED
+        else:
+            return None
+        self.index = None
+        return index, result
+
+    def how(self) -> str:
+        self.proc.join(5)
+        code = self.proc.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"was killed by signal {-code}"
+        return f"exited with status {code}"
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.proc.join(2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _hand_out(slot: _Slot, slots: list, groups: dict, tasks: list) -> None:
+    """The next task of the slot's group; else a group no worker has; else part of the largest."""
+    left = {k: q for k, q in groups.items() if q}
+    if not left:
+        return
+    if slot.key not in left:
+        held = {s.key for s in slots if s is not slot and s.index is not None}
+        free = [k for k in left if k not in held]
+        slot.key = free[0] if free else max(left, key=lambda k: len(left[k]))
+    index = groups[slot.key].popleft()
+    slot.give(index, tasks[index])
+
+
+def _serve(conn, run, setup, init) -> None:
+    """A worker: build its state, then run tasks until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
+    state = setup(*init)
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        index, task = message
+        conn.send((index, run(task, state)))
 
 
 def _repo(path: str | None, repos: dict) -> Repository | None:

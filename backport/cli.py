@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("jobs", help='JSON lines: {"id", "patch", "repo", "base", "to": [...]} per line')
     batch.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     batch.add_argument("--force", action="store_true", help="replace an existing output directory")
+    batch.add_argument("--jobs", dest="workers", type=int, metavar="N",
+                       help="worker processes running jobs at once (default: the number of cores)")
     review = sub.add_parser("review", help="walk through the hunks of a run's output directory (OUT/report.json)",
                             epilog=REVIEW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     review.add_argument("out", metavar="OUT", help="output directory of a run (or its report.json)")
