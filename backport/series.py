@@ -44,7 +44,7 @@ from email.message import EmailMessage
 from . import __version__
 from .errors import OutputError
 from .model import PortResult, TargetResult, Verdict
-from .safetext import line, one_line, unsafe_in
+from .safetext import line, one_line, unsafe_in, visible
 from .stable import doubts
 from .tree import encode
 
@@ -317,7 +317,7 @@ def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str 
     body = meta.body
     if meta.upstream and meta.upstream not in body:
         body = upstream_line(meta.upstream, upstream_style) + "\n\n" + body
-    body = with_note(body, backport_note(target, signoff or ""), signoff)
+    body = git_safe_body(with_note(body, backport_note(target, signoff or ""), signoff))
     author = author_of(meta.author)
     notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target) + message_hazards(meta)]
     notes += [f"[ backport: {line(x)} ]" for x in doubts(target)]  # Fixes:/stable: maybe no fix needed here
@@ -338,7 +338,18 @@ _SHA = re.compile(r"[0-9a-f]{40}")
 
 _IN_BODY_HEADER = re.compile(r"(?i:from|subject|date):|>From\s|\[PATCH\]\s")  # git mailinfo's in-body headers
 _AM_SUBJECT_STRIP = re.compile(r"(?i:re:)|[\[ \t:]")  # what git am's cleanup_subject removes at the start
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def git_safe_body(body: str) -> str:
+    """The body as the commit message may hold it (see ``message_hazards``): control characters
+    and bidirectional overrides shown escaped (``\\x1b``: ``git log`` would print them raw, and git
+    refuses a NUL), a line git mailsplit would split at quoted ``>From``."""
+    if _CONTROL.search(body):
+        body = _CONTROL.sub(lambda m: visible(m.group(0)), body)
+    if "From " not in body:
+        return body
+    return "\n".join(">" + ln if is_mbox_from(ln) else ln for ln in body.split("\n"))
 
 
 def is_mbox_from(text: str) -> bool:
@@ -356,8 +367,10 @@ def is_mbox_from(text: str) -> bool:
 def message_hazards(meta) -> list[str]:
     """What in the subject or body ``git mailsplit``/``git am`` would read otherwise than meant.
 
-    Nothing is rewritten (that would change the author's message); each hazard
-    is a NEEDS REVIEW item, and the run exits 1.
+    Each hazard is a NEEDS REVIEW item, and the run exits 1.  Only what would
+    stop ``git am`` is rewritten, by ``git_safe_body``: a line mailsplit would
+    split at is quoted ``>From`` (mboxrd), control characters are written
+    escaped (``\\x00``, ``\\x1b``).
     """
     lines = meta.body.split("\n")
     found = []
@@ -366,14 +379,15 @@ def message_hazards(meta) -> list[str]:
         found.append(f"git am ends the commit message at the body line `{line(cut.strip())}`; edit the body")
     split = next((ln for ln in lines if is_mbox_from(ln)), None)
     if split is not None:
-        found.append(f"git mailsplit starts a new mail at the body line `{line(split)}`; edit the body")
+        found.append(f"git mailsplit would start a new mail at the body line `{line(split)}`: written as "
+                     "`>From ...` (git am --patch-format=mboxrd takes the `>` off); check the message")
     first = next((ln for ln in lines if ln.strip()), "")
     if _IN_BODY_HEADER.match(first):
         found.append(f"git am reads the first body line `{line(first)}` as a header (author, subject or date); "
                      "edit the body")
     controls = unsafe_in("".join(_CONTROL.findall(meta.body)))
     if controls:
-        found.append(f"the body holds control characters ({', '.join(controls)}) that git log would print raw")
+        found.append(f"the body holds control characters ({', '.join(controls)}): written escaped; check the message")
     if _AM_SUBJECT_STRIP.match(meta.subject or "x"):
         found.append(f"git am drops the start of the subject `{line(meta.subject)}` (a leading `[...]`, `Re:` "
                      "or blank); edit the subject")

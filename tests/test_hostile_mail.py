@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from conftest import GIT_ENV, git
 from test_hostile import BASE_C, PATCH, port, run_cli, write_tree
 
 HEADER = "From: Jane Dev <jane@example.org>\nDate: Mon, 6 Aug 2018 10:00:00 -0700\nSubject: [PATCH] mm: take one off\n"
@@ -122,23 +124,35 @@ def test_header_values_are_one_line_in_the_reports(tmp_path, trees):
 # bodies git mailsplit / git am would read otherwise
 
 
-@pytest.mark.parametrize("line, said", [
-    ("From mallory Sat Aug  4 19:08:24 2018", "git mailsplit starts a new mail"),
-    ("a NUL \x00 here", "control characters"),
-    ("an ESC \x1b]0;owned\x07 here", "control characters"),
+@pytest.mark.parametrize("line, said, kept", [
+    ("From mallory Sat Aug  4 19:08:24 2018", "git mailsplit would start a new mail",
+     ">From mallory Sat Aug  4 19:08:24 2018"),
+    ("a NUL \x00 here", "control characters", "a NUL \\x00 here"),
+    ("an ESC \x1b]0;owned\x07 here", "control characters", "an ESC \\x1b]0;owned\\x07 here"),
+    ("a bidi \u202e override", "control characters", "a bidi \\u202e override"),
 ])
-def test_body_lines_git_would_misread_are_needs_review(tmp_path, trees, line, said):
+def test_body_lines_git_would_misread_are_needs_review_and_the_mail_still_applies(tmp_path, trees, line, said, kept):
     base, target = trees
     body = f"Take one off.\n\n{line}\nmore text\n\nSigned-off-by: Jane Dev <jane@example.org>\n"
     run, out = port(tmp_path, mail(body=body), base, target)
     assert run.returncode == 1, (run.returncode, run.stderr)
-    text = written_mail(out).read_text()
+    path = written_mail(out)
+    text = path.read_text()
     notes = text.split("\n---\n", 1)[1].split("\ndiff --git", 1)[0]
     assert "NEEDS REVIEW" in notes and said in notes, notes
+    repo = tmp_path / "am"
+    shutil.copytree(target, repo)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "target"]):
+        git(repo, *args)
+    am = subprocess.run(["git", "-C", str(repo), "am", str(path)], capture_output=True, text=True,
+                        env=dict(os.environ, **GIT_ENV))
+    assert am.returncode == 0, am.stderr
+    message = git(repo, "log", "-1", "--format=%B")
+    assert kept in message and "more text" in message and "Signed-off-by: Jane Dev" in message
 
 
 @pytest.mark.parametrize("line, said", [
-    ("From mallory Sat Aug  4 19:08:24 2018", "git mailsplit starts a new mail"),
+    ("From mallory Sat Aug  4 19:08:24 2018", "git mailsplit would start a new mail"),
     ("---", "git am ends the commit message"),
     ("--- a/x", "git am ends the commit message"),
     ("diff --git a/x b/x", "git am ends the commit message"),
