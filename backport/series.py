@@ -319,7 +319,7 @@ def mail(result: PortResult, target: TargetResult, *, prefix: str, signoff: str 
         body = upstream_line(meta.upstream, upstream_style) + "\n\n" + body
     body = git_safe_body(with_note(body, backport_note(target, signoff or ""), signoff))
     author = author_of(meta.author)
-    notes = [f"[ backport: NEEDS REVIEW: {x} ]" for x in review_items(target) + message_hazards(meta)]
+    notes = [f"[ backport: NEEDS REVIEW: {line(x)} ]" for x in review_items(target) + message_hazards(meta)]
     notes += [f"[ backport: {line(x)} ]" for x in doubts(target)]  # Fixes:/stable: maybe no fix needed here
     if meta.date and not mail_date(meta.date):
         notes.append(f"[ backport: the source's date `{one_line(meta.date)[:60]}` cannot be read: "
@@ -417,7 +417,7 @@ def cover_letter(target_name: str, entries: list[SeriesEntry], *, prefix: str, s
     if review:
         out += [f"*** NEEDS REVIEW: {len(review)} item(s) need a human before this series is sent ***", ""]
         for e, x in review:
-            out.append(f"  {_label(e, total)} {x}")
+            out.append(f"  {_label(e, total)} {line(x)}")
         out.append("")
     out.append("Verdicts:")
     for e in entries:
@@ -425,11 +425,11 @@ def cover_letter(target_name: str, entries: list[SeriesEntry], *, prefix: str, s
         for h in e.target.hunks:
             counts[h.verdict.value] = counts.get(h.verdict.value, 0) + 1
         summary = ", ".join(f"{n} {v}" for v, n in counts.items()) or "no hunks"
-        out.append(f"  {_label(e, total)} {e.result.patch.meta.subject or e.result.patch.source}: {summary}")
+        out.append(f"  {_label(e, total)} {line(e.result.patch.meta.subject or e.result.patch.source)}: {summary}")
     left = [e for e in entries if e.number is None]
     if left:
         out += ["", "Not in this series (nothing could be placed, or left out by --no-partial):"]
-        out += [f"  - {e.result.patch.meta.subject or e.result.patch.source}" for e in left]
+        out += [f"  - {line(e.result.patch.meta.subject or e.result.patch.source)}" for e in left]
     out += ["", *_shortlog(written), "", combined_diffstat([e.target.diff for e in written]).rstrip("\n"), ""]
     text = "\n".join(out) + "\n"
     who = sender or (str(author_of(written[0].result.patch.meta.author)) if written else "backport <backport@invalid>")
