@@ -6,6 +6,7 @@ bounded by the same limit."""
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import stat
@@ -18,7 +19,7 @@ STDIN = "-"
 _limit = DEFAULT_LIMIT
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
 _KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+          (stat.S_ISSOCK, "a socket"))
 
 
 def set_limit(size: int) -> None:
@@ -54,7 +55,10 @@ def read_input(path: str, what: str, *, source: str | None = None,
     if path == STDIN:
         return _bounded(sys.stdin.buffer, what, source, error)
     try:
-        kind = _kind(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise error(f"cannot read {what}: {os.strerror(errno.EISDIR)}", source=source)
+        kind = _kind(mode)
         if kind:
             raise error(f"cannot read {what}: it is {kind}, not a regular file", source=source)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
@@ -77,7 +81,9 @@ def read_input(path: str, what: str, *, source: str | None = None,
 
 
 def _kind(mode: int) -> str | None:
-    return next((name for test, name in _KINDS if test(mode)), None) if not stat.S_ISREG(mode) else None
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 def _bounded(stream, what: str, source: str, error) -> bytes:

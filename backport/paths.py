@@ -73,7 +73,10 @@ def _kept(inputs: Inputs) -> list[tuple[Path, str]]:
     kept += [(_real(g), "the repository's git directory") for r in inputs.repos for g in _git_dirs(r)]
     kept += [(_real(t), "a --base/--to tree") for t in inputs.trees]
     kept += [(_real(f), "an input file") for f in inputs.files if f and f != "-"]
-    kept.append((_real(os.getcwd()), "the current directory"))
+    try:
+        kept.append((_real(os.getcwd()), "the current directory"))
+    except OSError:  # the current directory was removed
+        pass
     return kept
 
 

@@ -144,6 +144,28 @@ def test_force_through_a_symlink_writes_where_it_points(tmp_path, previous, repo
     no_staging(tmp_path)
 
 
+def test_symlink_out_on_another_file_system(tmp_path, repo, patch):
+    """OUT is a symlink into another file system: the staging directory is made beside the
+    directory it names, so the rename never crosses file systems and the link stays."""
+    import tempfile
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev or not os.access(shm, os.W_OK):
+        pytest.skip("no second writable file system")
+    far = Path(tempfile.mkdtemp(dir=shm, prefix="backport-test-"))
+    try:
+        link = tmp_path / "out"
+        link.symlink_to(far / "out")
+        assert run_cli(*port_args(patch, repo, far / "out")).returncode == 0
+        run = run_cli(*port_args(patch, repo, link, "--force"))
+        assert run.returncode == 0, run.stderr
+        assert link.is_symlink() and os.readlink(link) == str(far / "out") and (far / "out" / "report.json").is_file()
+        assert sorted(p.name for p in far.iterdir()) == ["out"]
+        no_staging(tmp_path)
+    finally:
+        import shutil
+        shutil.rmtree(far)
+
+
 @pytest.mark.parametrize("kind", ["to a plain directory", "dangling"])
 def test_symlink_out_that_is_not_an_output_is_refused(tmp_path, repo, patch, kind):
     link = tmp_path / "link"
