@@ -1,0 +1,189 @@
+"""The fast paths give the answers the slow ones gave.
+
+* definitions searched near the hunk first (its directory, the ones above,
+  include/, the rest of the tree) find what the whole-tree regex grep finds;
+* the worker pool of ``backport batch --jobs N`` keeps job order, survives a
+  worker that dies (segfault, exit) and gives the same output as one process;
+* the history skips ``git log -L`` on an empty range without changing the lines.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+
+import pytest
+
+from backport import batch, history
+from backport.cli import main
+from backport.locate import definition_pattern
+from backport.pipeline import Sources
+from backport.tree import DirTree, GitTree, Repository
+
+from conftest import SEED, git, make_repo
+
+FILES = {
+    "mm/memory.c": "int caller(void)\n{\n\treturn moved_here() + far_away();\n}\n",
+    "mm/mmu_gather.c": "bool moved_here(void)\n{\n\treturn true;\n}\n",
+    "mm/sub/deep.c": "static int deep_one(int a,\n\t\t    int b)\n{\n\treturn a + b;\n}\n",
+    "include/linux/inline.h": "static inline int in_header(int x)\n{\n\treturn x;\n}\nint proto_only(int);\n",
+    "drivers/net/ethernet/acme/main.c": "int acme_probe(void)\n{\n\treturn in_parent();\n}\n",
+    "drivers/net/core.c": "int in_parent(void)\n{\n\treturn 0;\n}\n",
+    "drivers/gpu/other.c": "int far_drivers(void)\n{\n\treturn proto_only(1);\n}\n",
+    "kernel/far.c": "int far_away(void)\n{\n\treturn 1;\n}\n/* in_header() is mentioned, not defined */\n",
+    "arch/x86/lib/asm.c": "void arch_thing(void)\n{\n}\n",
+    "lib/twice.c": "int twice(void)\n{\n\treturn 2;\n}\n",
+    "mm/twice.c": "int twice(void)\n{\n\treturn 3;\n}\n",
+}
+NAMES = ["moved_here", "deep_one", "in_header", "in_parent", "far_drivers", "far_away", "arch_thing",
+         "proto_only", "caller", "nowhere_at_all", "acme_probe", "twice"]
+NEAR = ["mm/memory.c", "drivers/net/ethernet/acme/main.c", "include/linux/x.h", "arch/x86/mm/f.c", "top.c"]
+
+
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory):
+    root = tmp_path_factory.mktemp("defs")
+    repo = make_repo(root / "linux", {"v1": FILES})
+    plain = root / "plain"
+    for rel, text in FILES.items():
+        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
+        (plain / rel).write_text(text)
+    return GitTree(Repository(str(repo)), "v1"), DirTree(str(plain))
+
+
+def whole_tree(tree, name: str, near: str) -> list[str]:
+    """The old answer: one regex grep of the whole tree, the near folder first."""
+    hits = tree.grep(definition_pattern(name), paths=("*.c", "*.h"))
+    folder = near.rsplit("/", 1)[0]
+    return sorted(dict.fromkeys(p for p, _, _ in hits), key=lambda p: (not p.startswith(folder), p))
+
+
+@pytest.mark.parametrize("near", NEAR)
+def test_narrowed_definitions_are_the_whole_tree_ones(trees, near):
+    for tree in trees:
+        for name in NAMES:
+            fast = list(Sources(tree).definitions(name, near))
+            assert sorted(fast) == sorted(whole_tree(tree, name, near)), (type(tree).__name__, name)
+            if len(fast) == 1:
+                assert fast == whole_tree(tree, name, near)
+
+
+def test_nearest_definition_comes_first(trees):
+    for tree in trees:
+        assert next(iter(Sources(tree).definitions("twice", "mm/memory.c"))) == "mm/twice.c"
+        assert next(iter(Sources(tree).definitions("twice", "lib/x.c"))) == "lib/twice.c"
+        assert list(Sources(tree).definitions("proto_only", "mm/memory.c")) == []  # a prototype is no definition
+        assert list(Sources(tree).definitions("nowhere_at_all", "mm/memory.c")) == []
+
+
+def test_search_stops_when_the_caller_has_its_answer(trees):
+    tree = trees[0]
+    seen = []
+    real = tree.grep
+
+    def spy(pattern, **kw):
+        seen.append(kw["paths"])
+        return real(pattern, **kw)
+
+    tree.grep = spy
+    try:
+        assert next(iter(Sources(tree).definitions("moved_here", "mm/memory.c"))) == "mm/mmu_gather.c"
+        assert seen == [("mm/*.c", "mm/*.h")]
+        assert list(Sources(tree).definitions("far_away", "mm/memory.c")) == ["kernel/far.c"]
+        assert seen[-1] == ("*.c", "*.h", ":(exclude)mm", ":(exclude)include")
+    finally:
+        del tree.grep
+
+
+# ---------------------------------------------------------------------------
+# the pool (run in other processes: these functions are pickled by name)
+
+
+def _setup(tag):
+    return {"tag": tag, "count": 0}
+
+
+def _run(task, state):
+    index, action = task
+    state["count"] += 1
+    if action == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if action == "exit":
+        os._exit(3)
+    return {"index": index, "pid": os.getpid(), "seen": state["count"], "tag": state["tag"]}
+
+
+def _lost(task, how):
+    return {"index": task[0], "lost": how}
+
+
+def test_pool_keeps_order_and_survives_dying_workers():
+    actions = ["ok", "segv", "ok", "ok", "exit", "ok", "ok", "segv", "ok", "ok"]
+    tasks = list(enumerate(actions))
+    results = batch.pool(tasks, 2, _run, _setup, ("t",), key=lambda t: t[0] % 3, lost=_lost)
+    assert [r["index"] for r in results] == list(range(len(actions)))
+    for r, action in zip(results, actions):
+        if action == "segv":
+            assert r["lost"] == "was killed by SIGSEGV"
+        elif action == "exit":
+            assert r["lost"] == "exited with status 3"
+        else:
+            assert r["tag"] == "t" and "lost" not in r
+    assert max(r.get("seen", 0) for r in results) >= 2  # a worker's state is kept between tasks
+
+
+def test_pool_gives_a_group_to_one_worker_while_others_are_busy():
+    tasks = [(i, "ok") for i in range(6)]
+    results = batch.pool(tasks, 1 + 1, _run, _setup, ("g",), key=lambda t: "one", lost=_lost)
+    assert [r["index"] for r in results] == list(range(6))
+
+
+def _jobs(tmp_path, repo, tags, extra=()):
+    jobs = tmp_path / "jobs.jsonl"
+    lines = [{"id": f"seed-{t}", "patch": str(SEED), "repo": str(repo), "base": "v4.9.117", "to": [t]}
+             for t in tags] + list(extra)
+    jobs.write_text("".join(json.dumps(j) + "\n" for j in lines))
+    return jobs
+
+
+def _tree_text(root):
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            text = path.read_text(errors="replace").replace(str(root), "OUT")
+            if path.name == "batch.json":
+                text = re.sub(r'"seconds": [0-9.e-]+', '"seconds": 0', text)
+            out[str(path.relative_to(root))] = text
+    return out
+
+
+def test_batch_with_workers_writes_what_one_process_writes(demo_repo, tmp_path):
+    repo, tags = demo_repo
+    extra = [{"id": "no-such-patch", "patch": str(tmp_path / "none.patch"), "repo": str(repo), "to": ["v4.14"]}]
+    jobs = _jobs(tmp_path, repo, [t for t in tags[1:4]], extra)
+    rc1 = main(["batch", str(jobs), "-o", str(tmp_path / "one"), "--jobs", "1"])
+    rc2 = main(["batch", str(jobs), "-o", str(tmp_path / "two"), "--jobs", "2"])
+    assert rc1 == rc2 == 2
+    one, two = _tree_text(tmp_path / "one"), _tree_text(tmp_path / "two")
+    assert one == two
+    summary = json.loads(one["batch.json"])["jobs"]
+    assert [j["id"] for j in summary] == [f"seed-{t}" for t in tags[1:4]] + ["no-such-patch"]
+    assert summary[-1]["status"] == "error"
+
+
+# ---------------------------------------------------------------------------
+# history
+
+
+def test_history_on_an_empty_range_is_empty_and_the_other_side_unchanged(tmp_path):
+    body = "int f(int a)\n{\n\treturn a;\n}\n"
+    repo = make_repo(tmp_path / "r", {"base": {"x.c": body}})
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "x.c").write_text(body.replace("return a;", "return a + 1;"))
+    git(repo, "commit", "-q", "-am", "x: drift in f")
+    git(repo, "tag", "target")
+    r = Repository(str(repo))
+    lines = history.function_history(GitTree(r, "base"), GitTree(r, "target"), [("x.c", "f", "x.c")])
+    assert len(lines) == 1 and lines[0].endswith("x: drift in f (drift in the target)")
+    assert lines[0].startswith("x.c f(): ")
