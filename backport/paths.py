@@ -170,7 +170,8 @@ def _inside_git_dir(real: Path) -> Path | None:
 def previous_output(path: Path) -> os.stat_result:
     """The stat of ``path`` when --force may replace it: a directory a backport run wrote."""
     if not os.path.isdir(path):
-        kind = "a symbolic link" if os.path.islink(path) else "a file" if os.path.isfile(path) else "not a directory"
+        kind = ("a symbolic link to nothing" if not os.path.exists(path) else "a file" if os.path.isfile(path)
+                else "a special file")
         raise OutputError(f"is {kind}, not a backport output directory; --force replaces only those",
                           source=str(path))
     if os.path.lexists(Path(path) / ".git"):
