@@ -161,11 +161,9 @@ def pool(tasks: list, workers: int, run, setup, init: tuple, *, key, lost) -> li
     """
     import multiprocessing
     from multiprocessing.connection import wait
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])  # workers start with the tool imported
-    else:
-        ctx = multiprocessing.get_context("spawn")
+    # spawn, not forkserver: each worker is this process's own child, reaped here, so its CPU
+    # time and memory count in this process's accounting (a forkserver's children would not)
+    ctx = multiprocessing.get_context("spawn")
     groups: dict = {}
     for index, task in enumerate(tasks):
         groups.setdefault(key(task), deque()).append(index)
