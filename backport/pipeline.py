@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .base import repair_patch
-from .cparse import CFile, Function, identifiers, parse, parse_lines
+from .cparse import CFile, Function, function_errors, identifiers, parse, parse_lines
 from .indent import norm
 from .locate import Edit, LineMap, same_body, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
 from .judge import Facts, Judgement, Placed, judge
@@ -30,6 +30,7 @@ class Sources:
 
     tree: Tree
     parsed: dict[str, CFile | None] = field(default_factory=dict)
+    patched: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def file(self, path: str) -> CFile | None:
         if path not in self.parsed:
@@ -39,6 +40,13 @@ class Sources:
 
     def text(self, path: str) -> str | None:
         return self.tree.read(path)
+
+    def errors_after(self, path: str, render) -> dict[str, int]:
+        """ERROR nodes per function of ``path`` once ``render()`` (the reference change
+        applied: the same for every target) is parsed; parsed once."""
+        if path not in self.patched:
+            self.patched[path] = function_errors(render())
+        return self.patched[path]
 
     def definitions(self, name: str, near: str):
         """Files of the tree that define function ``name``, nearest ``near`` first: its
@@ -454,8 +462,11 @@ def _base_growth(ws, files, base: Sources, fns: set[str]) -> dict[str, int]:
     for path in {w.scope.base_path for w in ws}:
         text = Text.of(base.text(path))
         edits = [Edit(b.first, len(b.removed), b.added) for h in files[path].hunks for b in blocks(h)]
-        for name, n in verify.error_growth(base.file(path), apply_edits(text, edits).render(), fns).items():
-            growth[name] = max(growth.get(name, 0), n)
+        after = base.errors_after(path, lambda: apply_edits(text, edits).render())
+        for name in fns:  # as verify.error_growth, on the patched base parsed once for all targets
+            old, new = base.file(path).function(name), after.get(name)
+            if old and new is not None:
+                growth[name] = max(growth.get(name, 0), new - old.errors)
     return growth
 
 
