@@ -102,7 +102,7 @@ def _directory(path: str) -> list[Patch]:
             found = _with_cover(found, _cover_data([q for q in names if q < p]))
         patches += found
     if not patches:
-        raise PatchError(NO_DIFF, source=path)
+        raise PatchError("cannot read patch: the directory holds no patch", source=path)
     return patches
 
 

@@ -37,17 +37,20 @@ def apply_file(text: str | None, fp: FilePatch) -> str | None:
     """``text`` with the hunks of ``fp`` applied at their own line numbers (a diff made on this text)."""
     if fp.kind == "delete":
         return None
-    lines = list(Text.of(text or "").lines)
-    delta = 0
+    lines = Text.of(text or "").lines
+    out: list[str] = []
+    pos = 0  # lines[:pos] are done
     for h in fp.hunks:
         old = [ln.text + (NO_EOL if ln.no_newline else "") for ln in h.lines if ln.kind != ADDED]
         new = [ln.text + (NO_EOL if ln.no_newline else "") for ln in h.lines if ln.kind != REMOVED]
-        at = (h.old_start if h.old_count else h.old_start + 1) - 1 + delta
-        if lines[at:at + len(old)] != old:
+        at = (h.old_start if h.old_count else h.old_start + 1) - 1
+        if at < pos or list(lines[at:at + len(old)]) != old:
             raise OverlayError(f"{fp.path}: hunk at line {h.old_start} does not match")
-        lines[at:at + len(old)] = new
-        delta += len(new) - len(old)
-    return Text(tuple(lines)).render()
+        out.extend(lines[pos:at])
+        out.extend(new)
+        pos = at + len(old)
+    out.extend(lines[pos:])
+    return Text(tuple(out)).render()
 
 
 class OverlayTree(Tree):
@@ -64,7 +67,11 @@ class OverlayTree(Tree):
 
     def apply(self, files) -> None:
         """Apply a diff's files (made on this overlay's current text)."""
-        patched = {}
+        self.update(self.patched(files))
+
+    def patched(self, files) -> dict[str, str | None]:
+        """What a diff's files would make of this overlay's text: path -> text (None: deleted)."""
+        patched: dict[str, str | None] = {}
         for fp in files:
             if fp.kind not in ("modify", "add", "delete"):
                 continue
@@ -72,6 +79,9 @@ class OverlayTree(Tree):
             patched[path] = apply_file(self.read(fp.path), fp)
             if fp.old_path and fp.new_path and fp.old_path != fp.new_path:
                 patched[fp.old_path] = None
+        return patched
+
+    def update(self, patched: dict[str, str | None]) -> None:
         self.files.update(patched)
         self.applied += 1
 

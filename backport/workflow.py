@@ -19,7 +19,7 @@ from dataclasses import replace
 from .errors import BackportError, BaseMismatch
 from .ingest import parse_patches
 from .model import Patch, PortResult, TargetResult
-from .overlay import OverlayError, OverlayTree, apply_file, file_mode, index_line
+from .overlay import OverlayError, OverlayTree, file_mode, index_line
 from .pipeline import port
 from .stable import Ancestry, annotate
 from .tree import Tree
@@ -33,11 +33,12 @@ def port_series(patches: list[Patch], bases: list[tuple[str, Tree]], targets: li
     base_overlay: OverlayTree | None = None
     base_name: str | None = None
     results = []
-    for patch, (name, base) in zip(patches, bases):
+    for n, (patch, (name, base)) in enumerate(zip(patches, bases)):
         if name != base_name or base_overlay is None:
             base_overlay, base_name = OverlayTree(base), name
         result = _port_one(patch, base_overlay, base, overlays, scratch, name, progress)
-        base_overlay.apply(result.repaired.files)
+        if n + 1 < len(bases) and bases[n + 1][0] == name:  # the next patch is checked on this base as it leaves it
+            base_overlay.apply(result.repaired.files)
         targets_done = tuple(_indexed(t, ov) for t, ov in zip(result.targets, overlays))
         earlier = tuple(r.patch.meta.upstream for r in results)
         results.append(annotate(replace(result, targets=targets_done), ancestry, earlier))
@@ -74,11 +75,11 @@ def _indexed(t: TargetResult, overlay: OverlayTree) -> TargetResult:
     if len(heads) != len(files):
         return t
     try:
-        extra = [index_line(overlay.read(fp.path), apply_file(overlay.read(fp.path), fp), file_mode(overlay, fp.path))
-                 for fp in files]
-        overlay.apply(files)
+        after = overlay.patched(files)
     except OverlayError:
         return t
+    extra = [index_line(overlay.read(fp.path), after.get(fp.path), file_mode(overlay, fp.path)) for fp in files]
+    overlay.update(after)
     for at, line in sorted(zip(heads, extra), reverse=True):
         if not lines[at + 1].startswith("index "):
             lines.insert(at + 1, line)

@@ -124,7 +124,7 @@ def test_port_review(demo_repo, tmp_path, capsys):
                str(tmp_path / "o"), "--no-color", "--review"])
     assert rc == 0
     text = capsys.readouterr().out
-    assert text.index("series written to") < text.index("v4.14  mm/vmscan.c#1  renamed")
+    assert text.index("v4.14: 1 patch in ") < text.index("v4.14  mm/vmscan.c#1  renamed")  # the run, then the review
 
 
 def _hunk(reference, regenerated, verdict=Verdict.OFFSET):
