@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .errors import PatchError, TreeError
 from .ingest import NO_DIFF, STDIN, parse_patches, read_patches
+from .mail import upstream_id as upstream_of
 from .model import Patch, PatchMeta
 
 _COUNT = re.compile(r"-(\d+)$")
@@ -181,7 +182,9 @@ def commit_patch(repo: str, sha: str) -> Patch:
     patch = parse_patches(diff.stdout, source)[0]
     subject, body = _message(message, headers.get("encoding", ["utf-8"])[0])
     author, date = _person(headers.get("author", [""])[0])
-    meta = PatchMeta(author=author, date=date, subject=subject, body=body, upstream=sha, base_commit=parents[0])
+    # a stable backport names its upstream commit (commit <sha> upstream.): that is the upstream id, else this one
+    meta = PatchMeta(author=author, date=date, subject=subject, body=body, upstream=upstream_of(body) or sha,
+                     base_commit=parents[0])
     return replace(patch, meta=meta)
 
 

@@ -165,6 +165,17 @@ def test_one_commit_is_a_patch_with_its_metadata(checkout):
     assert [f.path for f in patch.files] == ["lib/calc.c"] and patch.hunk_count == 1
 
 
+def test_a_stable_backport_keeps_its_upstream_id(checkout):
+    c = checkout
+    repo = c["repo"]
+    git(repo, "checkout", "-q", "-b", "linux-4.19.y-next", "linux-4.19.y")
+    edit(repo, "lib/calc.c", *FIRST)
+    mine = commit(repo, f"lib: reject a negative a\n\ncommit {c['first']} upstream.\n\nA negative a overflows.")
+    git(repo, "checkout", "-q", "master")
+    patch = commit_patch(str(repo), mine)
+    assert patch.meta.upstream == c["first"] and patch.meta.base_commit == git(repo, "rev-parse", "linux-4.19.y").strip()
+
+
 def test_port_a_commit_by_its_id(checkout):
     c = checkout
     rc, out, report = port(c, c["first"][:10], "--to", "linux-4.19.y")
