@@ -1,4 +1,4 @@
-"""python -m bench {fetch,cases,run,report,smoke}"""
+"""python -m bench {fetch,cases,run,report,smoke,speed}"""
 from __future__ import annotations
 
 import argparse
@@ -74,6 +74,18 @@ def cmd_smoke(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_speed(args) -> int:
+    import json
+    from pathlib import Path
+    from . import speed
+    results = speed.speed(runs=args.runs, src=args.src, jobs=args.jobs, only=args.case, warmup=args.warmup)
+    Path(args.markdown).write_text(speed.render(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
+    print(f"wrote {args.markdown}")
+    return 0
+
+
 def smoke_lines(results: dict) -> str:
     rows = [f"smoke: {len(results['cases'])} cases"]
     for name, t in results["summary"]["all"].items():
@@ -107,6 +119,15 @@ def main(argv=None) -> int:
     p = sub.add_parser("smoke", help="the whole harness on tiny trees, offline, in seconds")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_smoke)
+    p = sub.add_parser("speed", help="CPU, wall and memory of ports on the full bench trees")
+    p.add_argument("--runs", type=int, default=3, help="counted runs per case (after one warm-up)")
+    p.add_argument("--warmup", type=int, default=1, help="uncounted runs first")
+    p.add_argument("--src", help="run the backport package found in this directory (a snapshot, for before/after)")
+    p.add_argument("--jobs", type=int, help="--jobs for the batch case (default: the tool's own)")
+    p.add_argument("--case", action="append", help="only this case (repeatable)")
+    p.add_argument("--markdown", default=str(config.BENCH_DIR / "SPEED.md"))
+    p.add_argument("--json", help="also write the figures as JSON")
+    p.set_defaults(func=cmd_speed)
     args = parser.parse_args(argv)
     return args.func(args)
 
