@@ -109,8 +109,11 @@ def find_hunk(hunk: Hunk, lines: list[str], damaged: bool, index: "_LineIndex | 
 
 
 def _matches(want: list[str], have: list[str], positions: dict[str, list[int]]) -> list[int]:
+    """Where ``want`` starts in ``have``; candidates come from its rarest line (a hunk whose first line
+    is a ``}`` repeated thousands of times would otherwise compare thousands of windows)."""
     n = len(want)
-    return [i for i in positions.get(want[0], ()) if have[i:i + n] == want]
+    k = min(range(n), key=lambda j: len(positions.get(want[j], ())))
+    return [p - k for p in positions.get(want[k], ()) if p >= k and have[p - k:p - k + n] == want]
 
 
 def _repair_hunk(hunk: Hunk, lines: list[str], start: int, damaged: bool) -> tuple[Hunk, Repair]:

@@ -481,8 +481,9 @@ def _overlap_conflict(ws) -> None:
 
 def _verdicts(ws, hunks, files, path) -> None:
     """Each hunk's written form and where it lands (the verdict comes later, from ``judge``)."""
+    written = {tag: h for h, tags in hunks for tag in tags}
     for w in ws:
-        hunk = next(h for h, tags in hunks if id(w) in tags)
+        hunk = written[id(w)]
         w.out = hunk
         w.target_place = Place(path, w.scope.function, hunk.old_start, hunk.old_start + max(hunk.old_count - 1, 0))
 
