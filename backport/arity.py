@@ -68,14 +68,37 @@ def _join_heads(text: str) -> str:
     return re.sub(r",\s*\n\s*", ", ", re.sub(r"\(\s*\n\s*", "(", text))
 
 
+MAX_FILES = 40
+BEFORE, AFTER = 3, 12  # lines around a hit: a return type above it, a parameter list below
+
+
 def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...]) -> dict[str, int]:
     """Parameter counts of ``names`` in a tree: ``texts`` first, then the headers and
-    sources of the directories ``near`` that name them (fixed-string ``git grep -l``)."""
+    sources of the directories ``near`` that name them (``git grep -w``), read only
+    around the lines that name them."""
     found = prototypes(texts, names)
     rest = sorted(names - set(found))
     if rest:
         paths = tuple(f"{d}/*.h" for d in near) + tuple(f"{d}/*.c" for d in near)
-        files = sorted({p for p, _, _ in tree.grep("|".join(rest), paths=paths, word=True, fixed=False)})
-        texts = [t for t in (tree.read(p) for p in files[:40]) if t]
+        hits: dict[str, list[int]] = {}
+        for path, no, _ in tree.grep("|".join(rest), paths=paths, word=True, fixed=False):
+            hits.setdefault(path, []).append(no)
+        texts = [t for t in (_around(tree.read(p), hits[p]) for p in sorted(hits)[:MAX_FILES]) if t]
         found.update({k: v for k, v in prototypes(texts, set(rest)).items() if k not in found})
     return found
+
+
+def _around(text: str | None, lines: list[int]) -> str | None:
+    """The stretches of ``text`` around ``lines`` (1-based), apart from each other by a
+    line holding ``;`` (no declaration reads across it)."""
+    if text is None:
+        return None
+    all_lines = text.split("\n")
+    spans: list[list[int]] = []
+    for no in sorted(lines):
+        lo, hi = max(no - 1 - BEFORE, 0), min(no + AFTER, len(all_lines))
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    return "\n;\n".join("\n".join(all_lines[lo:hi]) for lo, hi in spans)

@@ -187,3 +187,24 @@ def test_history_on_an_empty_range_is_empty_and_the_other_side_unchanged(tmp_pat
     lines = history.function_history(GitTree(r, "base"), GitTree(r, "target"), [("x.c", "f", "x.c")])
     assert len(lines) == 1 and lines[0].endswith("x: drift in f (drift in the target)")
     assert lines[0].startswith("x.c f(): ")
+
+
+# ---------------------------------------------------------------------------
+# arity: read around the hits, not whole files
+
+
+def test_arity_lookup_around_hits_equals_whole_files(tmp_path):
+    from backport import arity
+    files = {
+        "drivers/x/api.h": "#ifndef X\n#define X\nstatic inline int\nx_two(int a,\n      int b)\n{\n\treturn a;\n}\n"
+                           "int x_one(void *p);\nvoid x_var(const char *fmt, ...);\n#endif\n",
+        "drivers/x/core.c": "/* x_two(a, b) is fast */\n" + "int filler;\n" * 50
+                            + "long\nx_three(struct a *a,\n\tstruct b *b,\n\tint c)\n{\n\treturn x_one(a);\n}\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    names = {"x_two", "x_one", "x_three", "x_var", "x_absent"}
+    found = arity.lookup(DirTree(str(tmp_path)), names, [], ("drivers/x",))
+    assert found == arity.prototypes(list(files.values()), names)
+    assert found == {"x_two": 2, "x_one": 1, "x_three": 3}
