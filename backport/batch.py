@@ -203,7 +203,9 @@ class _Slot:
     def restart(self, ctx, run, setup, init) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, run, setup, init), daemon=True)
-        self.proc.start()
+        from .paths import signals_deferred
+        with signals_deferred():  # a worker half started reads half its set-up: a traceback
+            self.proc.start()
         child.close()
         self.index = None
 

@@ -419,6 +419,35 @@ def test_interrupt_before_main_is_one_line(tmp_path):
     assert run.stderr.decode().strip() == "backport: interrupted", run.stderr
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+def test_signals_during_a_batch_with_workers(tmp_path, repo, patch, sig):
+    """Worker processes being started or working when the signal comes: one line, no staging left."""
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text("".join(json.dumps({"id": f"j{i}", "patch": str(patch), "repo": str(repo), "base": "v1.0",
+                                        "to": ["v2.0"]}) + "\n" for i in range(24)))
+    out = tmp_path / "bout"
+    for delay in (0.0, 0.1, 0.3):
+        proc = subprocess.Popen([sys.executable, "-m", "backport.cli", "batch", str(jobs), "-o", str(out)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.monotonic() + 60
+        while not [p for p in tmp_path.iterdir() if p.name.startswith(".bout.")] and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(delay)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        err = err.decode()
+        assert "Traceback" not in err and len(err.strip().splitlines()) <= 1, err
+        assert proc.returncode in (0, 128 + sig, -sig), (proc.returncode, err)
+        assert not out.exists() or (out / "batch.json").is_file()
+        time.sleep(0.2)  # workers gone
+        no_staging(tmp_path)
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".bout.")]
+        import shutil
+        shutil.rmtree(out, ignore_errors=True)
+
+
 # ---------------------------------------------------------------------------
 # never a traceback
 
