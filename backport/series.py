@@ -229,9 +229,93 @@ def with_note(body: str, note: str | None, signoff: str | None) -> str:
 
 
 def diffstat(diff: str) -> str:
-    """``git apply --stat --summary`` of a diff (what format-patch shows below ``---``)."""
+    """``git apply --stat --summary`` of a diff (what format-patch shows below ``---``):
+    computed here for the diffs this tool writes (plain edits of files whose names need
+    no quoting), by git for anything else."""
+    counted = _counts(diff)
+    if counted is not None:
+        return _stat_lines(counted)
     run = subprocess.run(["git", "apply", "--stat", "--summary", "-"], input=encode(diff), capture_output=True)
     return run.stdout.decode("utf-8", "replace") if run.returncode == 0 else ""
+
+
+_PLAIN_NAME = re.compile(r"^[!#-\[\]-~]+$")  # printable ASCII, no space, '"' or '\\': git prints it unquoted
+_HUNK_HEAD = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+
+
+def _counts(diff: str) -> list[tuple[str, int, int]] | None:
+    """(name, added, deleted) per file of a diff of plain edits; None for anything else."""
+    out: list[tuple[str, int, int]] = []
+    lines = diff.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if not line.startswith("diff --git "):
+            return None
+        heads = []
+        i += 1
+        while i < len(lines) and not lines[i].startswith("@@") and not lines[i].startswith("diff --git "):
+            heads.append(lines[i])
+            i += 1
+        if len(heads) < 2 or any(not h.startswith(("index ", "--- a/", "+++ b/")) for h in heads):
+            return None
+        old, new = heads[-2][len("--- a/"):], heads[-1][len("+++ b/"):]
+        if not (heads[-2].startswith("--- a/") and heads[-1].startswith("+++ b/")) or old != new \
+                or not _PLAIN_NAME.match(new) or line != f"diff --git a/{old} b/{new}":
+            return None
+        added = deleted = 0
+        while i < len(lines) and lines[i].startswith("@@"):
+            m = _HUNK_HEAD.match(lines[i])
+            if not m:
+                return None
+            old_left = int(m.group(1) or 1)
+            new_left = int(m.group(2) or 1)
+            i += 1
+            while (old_left > 0 or new_left > 0) and i < len(lines):
+                kind = lines[i][:1]
+                if kind == " ":
+                    old_left, new_left = old_left - 1, new_left - 1
+                elif kind == "-":
+                    old_left, deleted = old_left - 1, deleted + 1
+                elif kind == "+":
+                    new_left, added = new_left - 1, added + 1
+                elif kind != "\\":
+                    return None
+                i += 1
+            if old_left or new_left:
+                return None
+            while i < len(lines) and lines[i].startswith("\\"):
+                i += 1
+        out.append((new, added, deleted))
+    return out or None
+
+
+def _stat_lines(files: list[tuple[str, int, int]]) -> str:
+    """What ``git apply --stat`` prints for these counts (apply.c: show_stats, stat_patch_list)."""
+    max_len = min(max(len(name) for name, _, _ in files), 50)
+    max_change = max(a + d for _, a, d in files)
+    out = []
+    for name, add, dele in files:
+        if len(name) > max_len:
+            cut = name.find("/", len(name) + 3 - max_len)
+            name = "..." + name[cut if cut >= 0 else len(name) + 3 - max_len:]
+        width = 70 - max_len if max_len + max_change > 70 else max_change
+        plus, minus = add, dele
+        if max_change > 0:
+            total = ((add + dele) * width + max_change // 2) // max_change
+            plus = (add * width + max_change // 2) // max_change
+            minus = total - plus
+        out.append(f" {name:<{max_len}} |{add + dele:5d} {'+' * plus}{'-' * minus}")
+    adds, dels = sum(a for _, a, _ in files), sum(d for _, _, d in files)
+    summary = f" {len(files)} file{'s' if len(files) != 1 else ''} changed"
+    if adds or dels == 0:
+        summary += f", {adds} insertion{'s' if adds != 1 else ''}(+)"
+    if dels or adds == 0:
+        summary += f", {dels} deletion{'s' if dels != 1 else ''}(-)"
+    return "\n".join(out + [summary]) + "\n"
 
 
 def combined_diffstat(diffs: list[str]) -> str:
