@@ -208,3 +208,39 @@ def test_arity_lookup_around_hits_equals_whole_files(tmp_path):
     found = arity.lookup(DirTree(str(tmp_path)), names, [], ("drivers/x",))
     assert found == arity.prototypes(list(files.values()), names)
     assert found == {"x_two": 2, "x_one": 1, "x_three": 3}
+
+
+# ---------------------------------------------------------------------------
+# diffstat: Python where it can, byte for byte what git apply --stat prints
+
+
+def _file_diff(name: str, added: int, deleted: int) -> str:
+    body = "".join(f"-old {i}\n" for i in range(deleted)) + "".join(f"+new {i}\n" for i in range(added))
+    return (f"diff --git a/{name} b/{name}\nindex 1111111..2222222 100644\n--- a/{name}\n+++ b/{name}\n"
+            f"@@ -1,{deleted + 1} +1,{added + 1} @@\n ctx\n{body}")
+
+
+@pytest.mark.parametrize("files", [
+    [("mm/a.c", 1, 0)],
+    [("mm/a.c", 0, 3), ("mm/b.c", 2, 2)],
+    [("drivers/gpu/drm/amd/display/dc/core/dc_link_enc_cfg_long_name.c", 3, 1), ("mm/x.c", 120, 40)],
+    [("a" * 60 + ".c", 5, 5), ("b/" + "c" * 70 + ".h", 1, 0)],
+    [("kernel/sched/core.c", 400, 0), ("kernel/sched/fair.c", 1, 399)],
+])
+def test_python_diffstat_is_gits(files):
+    from backport import series
+    from conftest import ROOT
+    import subprocess
+    diff = "".join(_file_diff(*f) for f in files)
+    assert series._counts(diff) is not None
+    run = subprocess.run(["git", "apply", "--stat", "--summary", "-"], input=diff.encode(), capture_output=True,
+                         cwd=ROOT)
+    assert run.returncode == 0
+    assert series.diffstat(diff) == run.stdout.decode()
+
+
+def test_diffstat_leaves_other_changes_to_git():
+    from backport import series
+    created = "diff --git a/n.c b/n.c\nnew file mode 100644\n--- /dev/null\n+++ b/n.c\n@@ -0,0 +1 @@\n+x\n"
+    assert series._counts(created) is None
+    assert "create mode 100644 n.c" in series.diffstat(created)
