@@ -290,7 +290,8 @@ def speed(runs: int = 3, src: str | None = None, jobs: int | None = None, only: 
 
 def _commit(src: str | None) -> str:
     if src:
-        return f"snapshot {src}"
+        stamp = Path(src) / "COMMIT"  # written by whoever exported the snapshot
+        return f"commit {stamp.read_text().strip()} (snapshot)" if stamp.exists() else f"snapshot {src}"
     run = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "describe",
                           "--always", "--dirty"], capture_output=True, text=True)
     return run.stdout.strip() or "unknown"
