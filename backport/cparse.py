@@ -169,8 +169,7 @@ class _Walk:
             node, parent, field = stack.pop()
             self._mark(node, parent, field)
             if node.type in _DESCEND or parent is None:
-                stack.extend((c, node, node.field_name_for_child(i)) for i, c in enumerate(node.children)
-                             if c.is_named or c.type == "}")
+                stack.extend((c, node, name) for c, name in _children(node) if c.is_named or c.type == "}")
 
     def _mark(self, node, parent, field) -> None:
         if parent is not None and node.is_named and (parent.type in _CONTAINERS or field in _BODIES):
@@ -187,6 +186,18 @@ class _Walk:
             head = self.data[node.start_byte:node.end_byte].split(b"{", 1)[0].decode("utf-8", "replace")
             name = macro_function_name(name, head)
         return Function(name or "", node.start_point[0] + 1, node.end_point[0] + 1, errors)
+
+
+def _children(node) -> list[tuple[object, str | None]]:
+    """(child, field name) of each child, by one cursor walk (``field_name_for_child(i)`` walks
+    the children up to i each time: quadratic in a node with thousands of children)."""
+    out = []
+    cursor = node.walk()
+    if cursor.goto_first_child():
+        out.append((cursor.node, cursor.field_name))
+        while cursor.goto_next_sibling():
+            out.append((cursor.node, cursor.field_name))
+    return out
 
 
 def _lex(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -265,11 +276,12 @@ def _line_owner(lines, boundaries) -> dict[int, int]:
 def _functions_by_text(lines) -> list[Function]:
     """Kernel-style functions: a head at column 0, '{' alone at column 0, '}' at column 0."""
     found = []
+    closing = _next_closing(lines)
     for i, text in enumerate(lines):
         if text != "{" or i == 0:
             continue
         head = _head_line(lines, i)
-        end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("}")), None)
+        end = closing[i]
         if head is None or end is None:
             continue
         m = _DEF_HEAD.match(lines[head])
@@ -277,6 +289,17 @@ def _functions_by_text(lines) -> list[Function]:
             name = macro_function_name(m.group(1), lines[head]) if _MACRO_NAME.match(m.group(1)) else m.group(1)
             found.append(Function(name, head + 1, end + 1, 0, by_text=True))
     return found
+
+
+def _next_closing(lines) -> list[int | None]:
+    """For each line, the index of the first later line starting with '}' (one pass, from the end)."""
+    out: list[int | None] = [None] * len(lines)
+    after = None
+    for j in range(len(lines) - 1, -1, -1):
+        out[j] = after
+        if lines[j].startswith("}"):
+            after = j
+    return out
 
 
 def _head_line(lines, brace: int) -> int | None:

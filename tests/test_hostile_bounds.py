@@ -179,6 +179,22 @@ def test_changed_statements_are_scored_in_bounded_work(monkeypatch):
     assert all(p.base.start == p.target.start for p in pairs)
 
 
+def test_thousands_of_unclosed_heads_parse_in_linear_work(monkeypatch):
+    """5,000 kernel-style heads with '{' and no '}' but the last: one function, found by text,
+    with field names read by one cursor walk (not child by child, each a walk of its own)."""
+    import tree_sitter
+    from backport.cparse import parse
+    n = 5_000
+    calls = []
+    real = tree_sitter.Node.field_name_for_child
+    monkeypatch.setattr(tree_sitter.Node, "field_name_for_child",
+                        lambda self, i: calls.append(i) or real(self, i), raising=False)
+    src = "".join(f"int f{i}(void)\n{{\n" for i in range(n)) + "int last(void)\n{\n\treturn 0;\n}\n"
+    cfile = parse(src)
+    assert sum(calls) < 10 * n, sum(calls)
+    assert [f.name for f in cfile.functions if f.end == cfile.functions[-1].end][-1:] == ["last"]
+
+
 def test_deeply_nested_function_ports_through_the_cli(tmp_path):
     depth = 5_000
     src = nested(depth)
