@@ -10,6 +10,7 @@ target lines each change block removes and where its added lines go.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from difflib import SequenceMatcher
@@ -122,9 +123,12 @@ RENAMED_BODY = 0.6  # unit similarity above which a function of another name is 
 def same_body(base_file: CFile, fn: Function, target_file: CFile) -> Function | None:
     """The target function whose body matches ``fn``'s best, when clearly so."""
     keys = [u.key for u in base_file.units_between(fn.start, fn.end)][1:]
+    lengths, bodies = target_file._index("_bodies", lambda: _bodies(target_file))
+    # real_quick_ratio >= RENAMED_BODY needs the lengths within a factor of (2 - r) / r
+    low = bisect_left(lengths, len(keys) * RENAMED_BODY / (2 - RENAMED_BODY) - 1e-9)
+    high = bisect_right(lengths, len(keys) * (2 - RENAMED_BODY) / RENAMED_BODY + 1e-9)
     scored = []
-    for cand in target_file.functions:
-        other = [u.key for u in target_file.units_between(cand.start, cand.end)][1:]
+    for _, _, other, cand in bodies[low:high]:
         matcher = SequenceMatcher(None, keys, other, autojunk=False)
         if matcher.real_quick_ratio() >= RENAMED_BODY and matcher.quick_ratio() >= RENAMED_BODY:
             scored.append((matcher.ratio(), cand))
@@ -134,6 +138,13 @@ def same_body(base_file: CFile, fn: Function, target_file: CFile) -> Function | 
     if len(scored) > 1 and scored[0][0] - scored[1][0] < 0.1:
         return None
     return scored[0][1]
+
+
+def _bodies(cfile: CFile) -> tuple[list[int], list[tuple[int, int, list[str], Function]]]:
+    """Each function's unit keys (head left out), by length: computed once per file."""
+    bodies = sorted((len(keys), k, keys, f) for k, f in enumerate(cfile.functions)
+                    for keys in [[u.key for u in cfile.units_between(f.start, f.end)][1:]])
+    return [b[0] for b in bodies], bodies
 
 
 def definition_pattern(name: str) -> str:
