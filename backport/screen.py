@@ -125,8 +125,9 @@ def _at(h) -> str:
 
 def _table(rows, width: int) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False, show_edge=False)
-    target_width = min(max([len("target")] + [len(r[0]) for r in rows]), 16)
-    table.add_column("target", no_wrap=True, overflow="ellipsis", max_width=target_width)
+    rows = [(short_target(r[0]), *r[1:]) for r in rows]
+    target_width = min(max([len("target")] + [len(r[0]) for r in rows]), 20)
+    table.add_column("target", no_wrap=True, overflow="ellipsis", min_width=target_width, max_width=target_width)
     table.add_column("hunk", overflow="fold", max_width=max(14, width // 4))
     table.add_column("verdict", no_wrap=True)
     table.add_column("at", no_wrap=True, overflow="ellipsis", max_width=max(6, width // 6))
@@ -135,6 +136,12 @@ def _table(rows, width: int) -> Table:
         table.add_row(Text(_line(target)), Text(_line(hunk)), Text(verdict, style=_STYLE.get(verdict, "")),
                       Text(_line(at)), Text(_line(reason)))
     return table
+
+
+def short_target(name: str) -> str:
+    """A target as the table shows it on a terminal: a long ref by its last component (stable/linux-4.19.y ->
+    linux-4.19.y), a directory by its name."""
+    return name if len(name) <= 20 else name.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _aligned(rows) -> list[tuple[str, str, str, str]]:

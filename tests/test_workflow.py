@@ -448,6 +448,19 @@ def test_terminal_table_fits_80_columns_and_piped_rows_are_not_wrapped(checkout)
     assert row.rstrip().endswith("is not in the target tree")
 
 
+def test_long_target_names_stay_readable_at_80_columns(checkout):
+    from backport.screen import render
+    from backport.report import load_json
+    c = checkout
+    git(c["repo"], "branch", "stable/maintainers/linux-4.19.y", "linux-4.19.y")
+    rc, out, report = port(c, c["first"], "--to", "stable/maintainers/linux-4.19.y")
+    results, _, series = load_json(report)
+    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=open(os.devnull, "w"))
+    render(results, series, str(out), console)
+    row = next(x for x in console.export_text().splitlines() if "lib/calc.c#1" in x)
+    assert row.startswith("linux-4.19.y ") and "offset" in row and "same text" in row
+
+
 def test_subjects_are_cut_with_an_ellipsis(checkout):
     from backport.screen import cut, render
     from backport.report import load_json
