@@ -187,7 +187,8 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     added_by = Counter(n for lines in all_added for n in set(identifiers("\n".join(lines))))
     names = {h.key: _names(h, added_by) for h in todo}
     lacking, new = _lookup(set().union(*names.values()), todo, base, target)
-    undefined = _defined_nowhere({n for h in todo for n in _undeclared(h, names[h.key] & new)}, base, target)
+    undefined = _defined_nowhere({n for h in todo if not _same_file(h) for n in _undeclared(h, names[h.key] & new)},
+                                 base, target) if not _same_tree(base, target) else set()
     for h in todo:
         code, mentioned = used_symbols(list(h.added))
         mine = names[h.key] - (_declared(h) & (code - mentioned))
@@ -212,6 +213,7 @@ def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
     (no local declaration, #define, label, member or macro parameter)."""
     text = [code_of(x) for x in h.added]
     members = set(re.findall(r"(?:->|\.)\s*([A-Za-z_]\w*)", "\n".join(text)))
+    members |= set(_GOTO.findall("\n".join(text)))  # labels are the function's own, not API
     used = set(identifiers("\n".join(text)))
     return {n for n in candidates if n in used and n not in _declared(h) and n not in members
             and not _NOT_API.match(n)}
@@ -239,6 +241,18 @@ def _declared(h: HunkCode) -> set[str]:
 
 _FUNC_DECL = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")  # a definition or prototype, column 0
 _ENUMERATOR = re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?:=[^;]*)?,?\s*$")
+
+
+def _same_file(h: HunkCode) -> bool:
+    """The target's file is the base's, byte for byte: the port is the patch itself."""
+    return h.scope.base_file.lines == h.scope.target_file.lines
+
+
+def _same_tree(base: Tree, target: Tree) -> bool:
+    """A port to the patch's own base: a name the patch leaves undefined is the patch's, not the port's."""
+    if base.commit and target.commit:
+        return base.commit == target.commit
+    return getattr(base, "root", None) is not None and getattr(base, "root", None) == getattr(target, "root", None)
 
 
 def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
@@ -554,9 +568,14 @@ def undeclared_findings(h: HunkCode, others: list[tuple[str, ...]] = ()) -> list
     kept = [(no, s.target_file.lines[no - 1]) for no in range(s.target_span[0], s.target_span[1] + 1)
             if no not in removed]
     gone -= _declared_locals(x for _, x in kept) | _declared_locals(x for lines in others for x in lines)
+    gone_in_base = {b.first + k for b in h.blocks for k in range(len(b.removed))}
+    base_kept = [x for no, x in enumerate(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]], s.base_span[0])
+                 if no not in gone_in_base]
     out = []
     for name in sorted(gone):
         uses = [no for no, x in kept if re.search(rf"\b{re.escape(name)}\b", code_of(x))]
+        if any(re.search(rf"\b{re.escape(name)}\b", code_of(x)) for x in base_kept):
+            continue  # the base keeps a use too: the patch itself leaves it so, not a drift of the target
         if uses:
             out.append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
                                 f"the hunk removes the declaration of `{name}`, which the target's {s.function}() "
