@@ -28,27 +28,33 @@ def function_history(base: GitTree, target: GitTree, changes: list[tuple[str, st
     ranges = (("possible prerequisite", f"{target.commit}..{base.commit}", lambda c: c[0]),
               ("drift in the target", f"{base.commit}..{target.commit}", lambda c: c[2]))
     for role, span, path_of in ranges:
+        touched = _touched(base.repo.path, span, sorted({path_of(c) for c in changes}))
         for change in dict.fromkeys(changes):
             path, func = path_of(change), change[1]
+            if touched is not None and path not in touched:
+                continue  # no commit of the range touches the file: git log -L has nothing to find
             for line in _log(base.repo.path, span, path, func):
                 out.append(f"{path} {func + '()' if func else ''}: {line} ({role})".replace(" :", ":"))
     return tuple(out)
 
 
+def _touched(repo: str, span: str, paths: list[str]) -> set[str] | None:
+    """Which of ``paths`` a non-merge commit of ``span`` changes (one ``git log`` for all;
+    often none, on one side of the two ranges); None when git could not say."""
+    names = _run(["git", "-C", repo, "log", "--no-merges", "--format=", "--name-only", span, "--", *paths])
+    return None if names is None else set(names)
+
+
 def _log(repo: str, span: str, path: str, func: str | None) -> list[str]:
-    """The path-limited log first: when no commit of the range touches the file
-    (often so, on one side of the two ranges), ``git log -L`` has nothing to find."""
     fmt = ["--no-merges", "--no-patch", f"--format=%h %s", f"-n{MAX_COMMITS}"]
-    touching = _run(["git", "-C", repo, "log", *fmt, span, "--", path])
-    if touching == []:
-        return []
     if func:
         lines = _run(["git", "-C", repo, "log", *fmt, f"-L:{func}:{path}", span])
         if lines is not None:
             return lines
-    if touching is None:
+    lines = _run(["git", "-C", repo, "log", *fmt, span, "--", path])
+    if lines is None:
         return [f"(history not read within {LIMIT_SECONDS:.0f} s)"]
-    return [f"{x} [touches the file]" for x in touching] if func else touching
+    return [f"{x} [touches the file]" for x in lines] if func else lines
 
 
 def _run(args: list[str]) -> list[str] | None:
