@@ -128,6 +128,8 @@ class Repository:
         self._resolved: dict[str, str] = {}
         self._modes: dict[tuple[str, str], str | None] = {}  # (commit, path) -> 100644, 100755, 120000
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
+        self._missed: dict[str, set[str]] = {}  # commit -> names a narrower words() lookup did not find
+        self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # whole-tree answers
 
     def _git(self, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", self.path, *args], input=data, capture_output=True)
@@ -254,7 +256,20 @@ class Repository:
         return _parse_grep(decode(out.stdout), strip=f"{commit}:")
 
     def words(self, commit: str, names: tuple[str, ...], paths: tuple[str, ...]) -> set[str]:
-        return self._words(commit, names, paths)
+        """Which names occur as words under ``paths``.  A search of the whole tree (only
+        top-level globs in ``paths``) also answers, in the same pass, the names narrower searches
+        of this commit missed: they are the ones a later whole-tree question asks about."""
+        if not paths or not all(p.startswith("*") for p in paths):  # not the whole tree ("*.c", ...)
+            found = self._words(commit, names, paths)
+            self._missed.setdefault(commit, set()).update(set(names) - found)
+            return found
+        known = self._present.setdefault((commit, paths), {})
+        ask = [n for n in names if n not in known]
+        if ask:
+            extra = sorted(self._missed.get(commit, set()) - known.keys() - set(ask))[:256]
+            found = self._words(commit, tuple(ask + extra), paths)
+            known.update({n: n in found for n in ask + extra})
+        return {n for n in names if known[n]}
 
     @lru_cache(maxsize=1024)
     def _words(self, commit, names, paths) -> set[str]:

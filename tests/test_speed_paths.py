@@ -244,3 +244,33 @@ def test_diffstat_leaves_other_changes_to_git():
     created = "diff --git a/n.c b/n.c\nnew file mode 100644\n--- /dev/null\n+++ b/n.c\n@@ -0,0 +1 @@\n+x\n"
     assert series._counts(created) is None
     assert "create mode 100644 n.c" in series.diffstat(created)
+
+
+# ---------------------------------------------------------------------------
+# whole-tree word lookups answer earlier misses in the same pass
+
+
+def test_whole_tree_words_answer_earlier_misses_once(trees):
+    tree = trees[0]
+    repo, commit = tree.repo, tree.commit
+    calls = []
+    real = repo._words
+
+    def spy(c, names, paths):
+        calls.append((names, paths))
+        return real(c, names, paths)
+
+    repo._words = spy
+    try:
+        whole = ("*.c", "*.h", "*.S")
+        assert tree.words(["far_drivers", "moved_here"], ("mm",)) == {"moved_here"}  # far_drivers: missed near
+        assert tree.words(["in_parent", "nowhere_at_all"], whole) == {"in_parent"}
+        assert "far_drivers" in calls[-1][0]  # asked in the same pass
+        assert tree.words(["far_drivers"], whole) == {"far_drivers"}
+        assert tree.words(["nowhere_at_all", "in_parent"], whole) == {"in_parent"}
+        assert len(calls) == 2
+        fresh = Repository(str(repo.path))
+        for names in (["far_drivers"], ["in_parent", "nowhere_at_all"], ["moved_here", "twice", "caller"]):
+            assert tree.words(names, whole) == fresh.words(commit, tuple(names), whole)
+    finally:
+        del repo._words
