@@ -21,7 +21,6 @@ import os
 import shutil
 import signal
 import time
-from argparse import Namespace
 from collections import deque
 from pathlib import Path
 
@@ -30,7 +29,9 @@ from .errors import BackportError, PatchError
 from .ingest import read_patches
 from .output import Output, unique_dirnames
 from .paths import Inputs, check_paths
+from .options import SeriesOptions
 from .pipeline import port
+from .runner import pick_base
 from .tree import Repository, open_tree
 
 
@@ -69,13 +70,12 @@ def _bad_field(job: dict) -> str | None:
 
 
 def run_batch(args) -> tuple[list[dict], Output]:
-    from .cli import pick_base
     jobs = read_jobs(args.jobs)
     check_paths(args.output, _inputs(args.jobs, jobs), force=args.force)
     out = Output(args.output, force=args.force)
     folders = unique_dirnames([str(j["id"]) for j in jobs])
     workers = min(getattr(args, "workers", None) or os.cpu_count() or 1, len(jobs))
-    opts = Namespace(upstream_style=getattr(args, "upstream_style", None))
+    opts = SeriesOptions(upstream_style=getattr(args, "upstream_style", None) or "commit")
     with out.staging() as scratch:
         tasks = [(job, folders[str(job["id"])], scratch) for job in jobs]
         if workers <= 1:
@@ -97,7 +97,7 @@ def _inputs(jobs_file: str, jobs: list[dict]) -> Inputs:
                   trees=tuple(trees), repos=tuple(where(j["repo"]) for j in jobs if j.get("repo")))
 
 
-def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, args, pick_base) -> dict:
+def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, opts: SeriesOptions) -> dict:
     started = time.perf_counter()
     record = {"id": str(job["id"]), "dir": folder, "status": "complete", "error": None}
     try:
@@ -107,8 +107,6 @@ def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, args, p
         for patch in read_patches(os.path.expanduser(job["patch"])):
             spec = pick_base(job.get("base"), patch, repo)
             results.append(port(patch, open_tree(spec, repo), targets, scratch=scratch, base_name=spec))
-        opts = Namespace(json=None, report=None, signoff=False, subject_prefix=None,
-                         upstream_style=getattr(args, "upstream_style", None), no_partial=False)
         out.nested(folder).write_results(results, opts)
         record["status"] = "complete" if all(r.complete for r in results) else "needs-human"
     except BackportError as err:
@@ -122,7 +120,7 @@ def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, args, p
 class _State:
     """What a worker keeps between jobs: its view of the staging directory, its repositories."""
 
-    def __init__(self, path: Path, real: Path, stage: Path, opts: Namespace):
+    def __init__(self, path: Path, real: Path, stage: Path, opts: SeriesOptions):
         self.out = Output.__new__(Output)
         self.out.path, self.out.real, self.out.stage = path, real, stage
         self.opts, self.repos = opts, {}
@@ -134,9 +132,8 @@ def _group(task: tuple):
 
 
 def _run_job(task: tuple, state: _State) -> dict:
-    from .cli import pick_base
     job, folder, scratch = task
-    return _one(job, folder, state.repos, state.out, scratch, state.opts, pick_base)
+    return _one(job, folder, state.repos, state.out, scratch, state.opts)
 
 
 def _lost(task: tuple, how: str) -> dict:

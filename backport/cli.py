@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-from contextlib import contextmanager
 import os
 import signal
 import sys
@@ -19,9 +18,12 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") =
 from rich.console import Console  # noqa: E402
 
 from . import __version__
-from .errors import BackportError, TreeError
+from .safetext import text_console
+from .errors import BackportError
 from .inputs import DEFAULT_LIMIT, parse_size
+from .options import PortOptions
 from .output import Output
+from .runner import progress_bar, run_port  # noqa: F401 - progress_bar: the port's own, re-exported for tests
 from .model import PortResult
 
 EXIT_OK, EXIT_NEEDS_HUMAN, EXIT_ERROR = 0, 1, 2
@@ -85,11 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("--base", help="tree the patch was made against (ref or directory)")
     port.add_argument("--to", action="append", required=True, metavar="TARGET", help="target tree (ref or directory); repeatable")
     port.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
-    port.add_argument("--check-cmd", metavar="CMD", help="run CMD (shell) per target on the written patch "
-                      "($BACKPORT_PATCH, $BACKPORT_TARGET, $BACKPORT_REPO); failure: the target needs review")
     port.add_argument("-p", dest="strip", type=int, default=1, metavar="N",
                       help="remove N leading components from the diff's paths, as git apply -pN "
                            "(default 1; -p0 for a 'git diff --no-prefix' diff)")
+    port.add_argument("--check-cmd", metavar="CMD", help="run CMD (shell) per target on the written patch "
+                      "($BACKPORT_PATCH, $BACKPORT_TARGET, $BACKPORT_REPO); failure: the target needs review")
     _common(port)
     demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees", epilog=DEMO_EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -247,14 +249,15 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "batch":
         return _batch(args)
     stream = sys.stderr if args.json == "-" else sys.stdout
-    console = Console(no_color=args.no_color or bool(os.environ.get("NO_COLOR")), highlight=False,
-                      stderr=args.json == "-", width=None if stream.isatty() else 1 << 16)  # piped: never wrapped
+    console = text_console(no_color=args.no_color or bool(os.environ.get("NO_COLOR")), highlight=False,
+                           stderr=args.json == "-", width=None if stream.isatty() else 1 << 16)  # piped: never wrapped
     try:
+        options = PortOptions.from_args(args)
         if args.command == "demo":
             from .demo import run_demo
-            results, out = run_demo(args)
+            results, out = run_demo(options)
         else:
-            results, out = run_port(args)
+            results, out = run_port(options)
     except BackportError as err:
         _say(str(err))
         return err.exit_code
@@ -277,72 +280,6 @@ def _batch(args) -> int:
     print(f"{len(summary)} jobs: {counts['complete']} complete, {counts['needs-human']} need a human, "
           f"{counts['error']} errors; {total:.1f} s in ports; written to {out.path}")
     return EXIT_OK if counts["complete"] == len(summary) else (EXIT_ERROR if counts["error"] else EXIT_NEEDS_HUMAN)
-
-
-def run_port(args) -> tuple[list[PortResult], Output]:
-    from .commits import git_toplevel, read_inputs
-    from .tree import Repository, open_tree
-    from .workflow import port_series
-    repo_path = args.repo or git_toplevel()
-    specs = [args.patch] if isinstance(args.patch, str) else list(args.patch)
-    patches = read_inputs(specs, repo_path)
-    strip = getattr(args, "strip", 1)  # backport demo has no -p
-    if strip != 1:
-        from .ingest import strip_paths
-        patches = [strip_paths(p, strip) for p in patches]
-    repo = Repository(repo_path) if repo_path else None
-    targets = [open_tree(t, repo) for t in args.to]
-    bases = _bases(args.base, patches, repo, open_tree)
-    out = Output(args.output, force=args.force)
-    with out.staging() as scratch, progress_bar(len(patches) * len(targets)) as step:
-        results = port_series(patches, bases, targets, scratch=scratch, repo_path=repo_path, progress=step)
-        if getattr(args, "check_cmd", None):
-            from .checkcmd import run_checks
-            results = run_checks(args.check_cmd, results, scratch, repo_path)
-        out.write_results(results, args)
-    return results, out
-
-
-def _bases(given: str | None, patches, repo, open_tree) -> list:
-    """(name, tree) of each patch's base: its own, else the series' (the first patch's) base."""
-    out, trees = [], {}
-    for patch in patches:
-        try:
-            spec = pick_base(given, patch, repo)
-        except TreeError:
-            if not out:
-                raise
-            spec = out[-1][0]  # patch N of a series on one base: the base as 1..N-1 leave it
-        if spec not in trees:
-            trees[spec] = open_tree(spec, repo)
-        out.append((spec, trees[spec]))
-    return out
-
-
-@contextmanager
-def progress_bar(total: int):
-    """A progress bar on a terminal for runs of several ports; nothing when piped."""
-    if total < 2 or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("porting", total=total)
-        yield lambda target: bar.update(task, advance=1, description=f"ported to {target}")
-
-
-def pick_base(given: str | None, patch, repo) -> str:
-    from .tree import ref_for_version
-    if given:
-        return given
-    if patch.base_hint and repo is not None:
-        ref = ref_for_version(patch.base_hint, repo)
-        if ref:
-            return ref
-    if patch.meta.base_commit and repo is not None and repo.try_resolve(patch.meta.base_commit):
-        return patch.meta.base_commit
-    hint = f" (its paths name {patch.base_hint}, which is no ref of --repo)" if patch.base_hint else ""
-    raise TreeError(f"cannot tell which tree the patch was made against{hint}; give --base", source=patch.source)
 
 
 def finish(results: list[PortResult], out: Output, args, console: Console) -> int:

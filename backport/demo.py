@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import TreeError
+from .options import PortOptions
 
 SEED = "0001-mm-disable-preemption-before-swapcache_free.mail"
 _GIT_ENV = {"GIT_AUTHOR_NAME": "backport demo", "GIT_AUTHOR_EMAIL": "demo@backport.invalid",
@@ -48,13 +50,13 @@ def build_repo(root: Path, where: Path) -> list[str]:
     return tags
 
 
-def run_demo(args):
-    from .cli import run_port
+def run_demo(opts: PortOptions):
+    """The seed patch from the demo's first tag to every later one (``opts`` says how to write it)."""
+    from .runner import run_port
     root = project_root()
     work = Path(tempfile.mkdtemp(prefix="backport-demo-"))
     tags = build_repo(root, work / "linux")
-    args.output = args.output or str(work / "out")
-    args.patch = str(root / "patches" / SEED)
-    args.repo, args.base, args.to = str(work / "linux"), tags[0], tags[1:]
+    opts = replace(opts, output=opts.output or str(work / "out"), patches=(str(root / "patches" / SEED),),
+                   repo=str(work / "linux"), base=tags[0], targets=tuple(tags[1:]))
     print(f"demo repository: {work / 'linux'} (tags {', '.join(tags)})")
-    return run_port(args)
+    return run_port(opts)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import OutputError
 from .paths import place, previous_output, signals_held, swap, _same, _still_output
 from .model import PortResult
+from .options import ReportOptions, SeriesOptions
 from .report import dump_json, render_markdown
 from .series import SeriesEntry, cover_letter, mail, review_items, slug
 from .stable import series_name
@@ -107,31 +108,32 @@ class Output:
             raise OutputError(f"cannot put the output in place: {err.strerror or err}",
                               source=str(self.path)) from None
 
-    def write_results(self, results: list[PortResult], args) -> None:
+    def write_results(self, results: list[PortResult], series: SeriesOptions = SeriesOptions(),
+                      reports: ReportOptions = ReportOptions()) -> None:
         """The series per target (``OUT/<target dir>/``), then the reports."""
         try:
-            self._write_all(results, args)
+            self._write_all(results, series, reports)
         except OSError as err:
             raise OutputError(f"cannot write: {err.strerror or err}", source=str(self.path)) from None
 
-    def _write_all(self, results: list[PortResult], args) -> None:
-        signoff = _git_identity() if getattr(args, "signoff", False) else None
-        style = getattr(args, "upstream_style", None) or "commit"
+    def _write_all(self, results: list[PortResult], opts: SeriesOptions, reports: ReportOptions) -> None:
+        signoff = _git_identity() if opts.signoff else None
+        style = opts.upstream_style or "commit"
         order = list(dict.fromkeys(t.target for r in results for t in r.targets))
         folders = unique_dirnames(order)
         for name in order:
             entries = [(i, r, t) for i, r in enumerate(results) for t in r.targets if t.target == name]
-            self._series(name, folders[name], entries, args, signoff, style)
-        self._reports(results, args)
+            self._series(name, folders[name], entries, opts, signoff, style)
+        self._reports(results, reports)
 
-    def _series(self, name: str, dirname: str, entries, args, signoff: str | None, style: str) -> None:
+    def _series(self, name: str, dirname: str, entries, opts: SeriesOptions, signoff: str | None, style: str) -> None:
         folder = self.stage / dirname
         folder.mkdir(exist_ok=True)
-        prefix = args.subject_prefix or f"PATCH {series_name(name) or target_dirname(name)}"
+        prefix = opts.subject_prefix or f"PATCH {series_name(name) or target_dirname(name)}"
         blocked = [t for _, _, t in entries if not t.complete]
         info = {"target": name, "dir": folder.name, "files": [], "cover_letter": None, "skipped": None, "mbox": None}
         self.series.append(info)
-        if getattr(args, "no_partial", False) and blocked:
+        if opts.no_partial and blocked:
             count = sum(len(review_items(t)) for t in blocked)
             info["skipped"] = f"--no-partial: {count} item(s) need a human"
             return
@@ -156,15 +158,15 @@ class Output:
             (folder / COVER).write_bytes(text.encode("utf-8", "surrogateescape"))
             info["cover_letter"] = COVER
 
-    def _reports(self, results, args) -> None:
-        if args.json and args.json != "-":  # written once OUT is in place (see staging)
-            self.pending.append((args.json, dump_json(results, self.files, self.series)))
-        elif args.json == "-":
+    def _reports(self, results, reports: ReportOptions) -> None:
+        if reports.json and reports.json != "-":  # written once OUT is in place (see staging)
+            self.pending.append((reports.json, dump_json(results, self.files, self.series)))
+        elif reports.json == "-":
             sys.stdout.flush()
             sys.stdout.buffer.write(_bytes(dump_json(results, self.files, self.series)))
             sys.stdout.buffer.flush()
-        if args.report:
-            self.pending.append((args.report, render_markdown(results)))
+        if reports.report:
+            self.pending.append((reports.report, render_markdown(results)))
         (self.stage / "report.md").write_bytes(_bytes(render_markdown(results)))
         (self.stage / "report.json").write_bytes(_bytes(dump_json(results, self.files, self.series)))
 
