@@ -24,6 +24,7 @@ import time
 from collections import deque
 from pathlib import Path
 
+from .encoding import decode
 from . import __version__
 from .errors import BackportError, PatchError
 from .ingest import read_patches
@@ -38,7 +39,7 @@ from .tree import Repository, open_tree
 def read_jobs(path: str) -> list[dict]:
     from .inputs import read_input  # a regular file, size-limited
     jobs = []
-    lines = read_input(path, "jobs").decode("utf-8", "surrogateescape").splitlines()
+    lines = decode(read_input(path, "jobs")).splitlines()
     for no, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue

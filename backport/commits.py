@@ -28,6 +28,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .encoding import decode
 from .errors import PatchError, TreeError
 from .ingest import NO_DIFF, STDIN, parse_patches, read_patches
 from .mail import upstream_id as upstream_of
@@ -44,13 +45,13 @@ def git_toplevel(cwd: str | None = None) -> str | None:
     """The git checkout the command runs in, as git finds it (GIT_DIR, parents), or None."""
     if os.environ.get("GIT_DIR"):  # git's own rule: that repository, whatever the working directory
         run = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], capture_output=True, cwd=cwd)
-        return run.stdout.decode("utf-8", "surrogateescape").strip() or None if run.returncode == 0 else None
+        return decode(run.stdout).strip() or None if run.returncode == 0 else None
     run = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, cwd=cwd)
     if run.returncode == 0 and run.stdout.strip():
-        return run.stdout.decode("utf-8", "surrogateescape").strip()
+        return decode(run.stdout).strip()
     run = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], capture_output=True, cwd=cwd)
     if run.returncode == 0 and run.stdout.strip():  # a bare repository
-        return run.stdout.decode("utf-8", "surrogateescape").strip()
+        return decode(run.stdout).strip()
     return None
 
 
@@ -126,7 +127,7 @@ def _with_cover(patches: list[Patch], data: bytes) -> list[Patch]:
     """base-commit: and prerequisite-patch-id: of the cover letter or first message, on the first patch."""
     if not patches or not data:
         return patches
-    text = data.decode("utf-8", "surrogateescape")
+    text = decode(data)
     base = _BASE.search(text)
     prereqs = tuple(dict.fromkeys(_PREREQ.findall(text)))
     meta = patches[0].meta
@@ -191,7 +192,7 @@ def commit_patch(repo: str, sha: str) -> Patch:
 def _split_commit(data: bytes) -> tuple[dict[str, list[str]], bytes]:
     head, _, message = data.partition(b"\n\n")
     headers: dict[str, list[str]] = {}
-    for line in head.decode("utf-8", "surrogateescape").split("\n"):
+    for line in decode(head).split("\n"):
         if line.startswith(" "):  # continuation (gpgsig, mergetag)
             continue
         key, _, value = line.partition(" ")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .encoding import decode, encode
 from .errors import PatchError
 
 _A = re.ASCII
@@ -373,9 +374,9 @@ def _unquote(text: str) -> tuple[str | None, str]:
     while i < len(text):
         c = text[i]
         if c == '"':
-            return out.decode("utf-8", "surrogateescape"), text[i + 1:]
+            return decode(out), text[i + 1:]
         if c != "\\":
-            out += c.encode("utf-8", "surrogateescape")
+            out += encode(c)
             i += 1
             continue
         octal = re.match(r"[0-7]{1,3}", text[i + 1:i + 4])

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
-import os
 import random
 import re
 import shutil
@@ -50,6 +49,7 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+from .encoding import encode
 from .errors import BackportError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,7 +313,7 @@ def run_ingest(data: bytes) -> str | None:
     for patch in patches:
         if any(f.kind in ("binary", "mode", "rename", "copy") for f in patch.files):
             continue  # rendered without their binary data or as header-only files
-        text = diff_text(patch.files).encode("utf-8", "surrogateescape")
+        text = encode(diff_text(patch.files))
         try:
             again = parse_patches(text, "render")
         except BackportError as err:
@@ -397,7 +397,7 @@ def run_port(case: dict, work: Path) -> str | None:
         bad = [f"{h.path}#{h.index} {h.verdict.value}: {h.reason}" for h in target.hunks if h.verdict.value != "exact"]
         if bad:
             return "self-port: verdicts not exact: " + "; ".join(bad)
-        regenerated = parse_patches(target.diff.encode("utf-8", "surrogateescape"), "out")[0]
+        regenerated = parse_patches(encode(target.diff), "out")[0]
         if _bodies(regenerated) != _bodies(patch):
             return "self-port: regenerated hunks differ from the input\n--- regenerated ---\n" + target.diff
     return None
@@ -471,7 +471,7 @@ def make_mail(rng: random.Random) -> bytes:
         body.insert(rng.randint(0, len(body)), rng.choice(_BODY_NASTY))
     text = (f"From: {author}\nDate: {date}\nSubject: {subject}\n\n" + "\n".join(body) + "\n---\n"
             "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n")
-    return text.encode("utf-8", "surrogateescape")
+    return encode(text)
 
 
 def run_mail(data: bytes) -> str | None:
@@ -493,7 +493,7 @@ def run_mail(data: bytes) -> str | None:
     if names[:3] != ["From", "Date", "Subject"] or any(n not in _MAIL_HEADERS for n in names):
         return "mail: header lines " + repr(names) + "\n" + "\n".join(head)
     info = subprocess.run(["git", "mailinfo", "-u", "/dev/null", "/dev/null"], capture_output=True,
-                          input=text.encode("utf-8", "surrogateescape")).stdout.decode("utf-8", "replace")
+                          input=encode(text)).stdout.decode("utf-8", "replace")
     fields = dict(ln.split(": ", 1) for ln in info.splitlines() if ": " in ln)
     author = author_of(patch.meta.author)
     if not message_hazards(patch.meta) and fields.get("Email") != author.address:

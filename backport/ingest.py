@@ -30,6 +30,7 @@ from dataclasses import replace
 import unidiff
 from unidiff.errors import UnidiffParseError
 
+from .encoding import decode
 from .diffscan import HUNK_HEADER, FileRecord, Scanner, normalised
 from .errors import PatchError
 from .mail import (FORMAT_PATCH_FROM, GITLOG, MBOX_FROM, MailText, base_commit, body_end, clean_prose,
@@ -56,7 +57,7 @@ def parse_patches(data: bytes, source: str) -> list[Patch]:
     """Every patch in ``data``: one per mbox message with a diff, else one."""
     if not data.strip():
         raise PatchError("empty file", source=source)
-    lines = split_lines(data.decode("utf-8", "surrogateescape"))
+    lines = split_lines(decode(data))
     patches = []
     for lo, hi in messages(lines):
         patch = _parse_message(lines, lo, hi, source)

@@ -16,6 +16,7 @@ from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.policy import compat32
 
+from .encoding import decode, encode
 from .safetext import one_line
 
 _A = re.ASCII
@@ -127,10 +128,10 @@ def mail_body(lines: list[str], lo: int, end: int, hi: int, fields: dict[str, st
     charset = _charset(fields["content-type"])
     cte = fields["content-transfer-encoding"]
     if "multipart/" in fields["content-type"].lower() or cte in ("quoted-printable", "base64"):
-        raw = "\n".join(lines[lo:hi]).encode("utf-8", "surrogateescape")
+        raw = encode("\n".join(lines[lo:hi]))
         decoded = _payload(raw)
         if decoded is not None:
-            return MailText(split_lines(decoded.decode("utf-8", "surrogateescape")), body + 1, charset)
+            return MailText(split_lines(decode(decoded)), body + 1, charset)
     return MailText(lines[body:hi], body + 1, charset)
 
 
@@ -259,7 +260,7 @@ def body_end(lines: list[str], begin: int, start: int) -> int:
 def clean_prose(text: str, charset: str | None) -> str:
     """Prose for display: undo surrogateescape with the declared charset."""
     try:
-        raw = text.encode("utf-8", "surrogateescape")
+        raw = encode(text)
     except UnicodeError:
         return text.encode("utf-8", "replace").decode("utf-8")
     try:

@@ -13,6 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .encoding import encode
 from .errors import OutputError
 from .paths import place, previous_output, signals_held, swap, _same, _still_output
 from .model import PortResult
@@ -143,7 +144,7 @@ class Output:
         for n, (i, result, target) in enumerate(numbered, 1):
             file = f"{n:04d}-{slug(result.patch.meta.subject)}.patch"
             text = mail(result, target, prefix=prefix, signoff=signoff, upstream_style=style, number=(n, total))
-            (folder / file).write_bytes(text.encode("utf-8", "surrogateescape"))
+            (folder / file).write_bytes(encode(text))
             self.files[(i, name)] = str(self.path / folder.name / file)
             info["files"].append(file)
         if numbered:  # the mails in order, as git format-patch --stdout would give them
@@ -155,7 +156,7 @@ class Output:
             listed.append(SeriesEntry(result, target, number))
         if total > 1:
             text = cover_letter(name, listed, prefix=prefix, sender=signoff)
-            (folder / COVER).write_bytes(text.encode("utf-8", "surrogateescape"))
+            (folder / COVER).write_bytes(encode(text))
             info["cover_letter"] = COVER
 
     def _reports(self, results, reports: ReportOptions) -> None:
@@ -200,7 +201,7 @@ def unique_dirnames(names: list[str]) -> dict[str, str]:
 
 def _bytes(text: str) -> bytes:
     """Text as written: kernel sources may hold Latin-1 bytes (kept with surrogateescape)."""
-    return text.encode("utf-8", "surrogateescape")
+    return encode(text)
 
 
 def _write_outside(path: str, text: str) -> None:

@@ -98,6 +98,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .encoding import encode
 from . import __version__
 from .safetext import line, visible
 from .model import (Check, FixesCheck, HunkResult, Patch, PatchMeta, Place, PortResult, Rename, Repair,
@@ -246,7 +247,7 @@ def _files(diff: str, source: str) -> tuple:
     from .errors import BackportError
     from .ingest import parse_patches
     try:
-        patches = parse_patches(diff.encode("utf-8", "surrogateescape"), source)
+        patches = parse_patches(encode(diff), source)
     except BackportError:
         return ()
     return patches[0].files if patches else ()

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import os
 import re
 import shutil
@@ -35,12 +34,13 @@ import tempfile
 from pathlib import Path
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.rule import Rule
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from .encoding import decode, encode
 from .errors import BackportError
 from .safetext import line, text_console, visible
 from .model import HunkResult, PortResult, TargetResult
@@ -123,7 +123,7 @@ def _interdiff(h: HunkResult) -> str | None:
                                  env=dict(os.environ, TMPDIR=tmp))
         except (OSError, subprocess.TimeoutExpired):
             return None
-    out = run.stdout.decode("utf-8", "surrogateescape")
+    out = decode(run.stdout)
     if run.returncode != 0 or "evasive action" in out or "!!!!" in out:
         return None
     return out
@@ -340,7 +340,7 @@ def page(text: str) -> None:
         sys.stdout.write(text)
         return
     try:
-        proc.stdin.write(text.encode("utf-8", "surrogateescape"))
+        proc.stdin.write(encode(text))
         proc.stdin.close()
     except BrokenPipeError:  # the reader quit early
         pass

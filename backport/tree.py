@@ -20,15 +20,8 @@ from pathlib import Path
 
 import git
 
+from .encoding import decode, encode  # noqa: F401 - encode: also used as tree.encode by other modules
 from .errors import TreeError
-
-
-def decode(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
-
-
-def encode(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
 
 
 def safe_path(path: str) -> bool:

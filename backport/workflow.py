@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .encoding import encode
 from .errors import BackportError, BaseMismatch
 from .ingest import parse_patches
 from .model import Patch, PortResult, TargetResult
@@ -67,7 +68,7 @@ def _indexed(t: TargetResult, overlay: OverlayTree) -> TargetResult:
         overlay.applied += 1
         return t
     try:
-        files = parse_patches(t.diff.encode("utf-8", "surrogateescape"), t.target)[0].files
+        files = parse_patches(encode(t.diff), t.target)[0].files
     except BackportError:
         return t
     lines = t.diff.split("\n")
