@@ -23,6 +23,8 @@ from functools import lru_cache
 import tree_sitter
 import tree_sitter_c
 
+from .encoding import decode, encode
+
 _CONTAINERS = frozenset({
     "translation_unit", "compound_statement", "field_declaration_list",
     "enumerator_list", "preproc_if", "preproc_ifdef", "preproc_else",
@@ -111,7 +113,7 @@ def _parser() -> tree_sitter.Parser:
 
 def parse(text: str) -> CFile:
     """Parse C source text (str decoded with surrogateescape)."""
-    data = text.encode("utf-8", "surrogateescape")
+    data = encode(text)
     root = _parser().parse(data).root_node
     lines = tuple(text.split("\n"))
     walk = _Walk(data)
@@ -128,7 +130,7 @@ _TOP = frozenset({"translation_unit", "preproc_if", "preproc_ifdef", "preproc_el
 
 def function_errors(text: str) -> dict[str, int]:
     """ERROR/MISSING nodes per function, without building units (a cheap re-parse)."""
-    data = text.encode("utf-8", "surrogateescape")
+    data = encode(text)
     stack, found = [_parser().parse(data).root_node], {}
     while stack:
         node = stack.pop()
@@ -238,7 +240,7 @@ def _count_errors(node) -> int:
 def _declarator_name(node, data: bytes) -> str | None:
     while node is not None:
         if node.type in ("identifier", "field_identifier"):
-            return data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+            return decode(data[node.start_byte:node.end_byte])
         inner = node.child_by_field_name("declarator")
         node = inner if inner is not None else (node.named_children[0] if node.named_children else None)
     return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .encoding import encode
+
 
 class Verdict(str, Enum):
     """Per-hunk verdicts, from best to worst (see DESIGN.md)."""
@@ -150,7 +152,7 @@ def quote_path(name: str) -> str:
     """``name`` as git writes it in a diff (quote.c, quote_c_style, core.quotePath on): in double
     quotes, with ``"``, ``\\`` and the control bytes escaped and bytes from 0x80 as octal, when
     it holds any of them; else as it is.  ``name`` is text decoded with surrogateescape."""
-    data = name.encode("utf-8", "surrogateescape")
+    data = encode(name)
     if not any(c < 0x20 or c >= 0x7f or c in (34, 92) for c in data):
         return name
     out = []

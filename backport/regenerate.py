@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .cparse import split_comment
+from .encoding import encode
 from .locate import Edit
 from .model import ADDED, CONTEXT, NO_EOL, REMOVED, Hunk, Line
 
@@ -111,7 +112,7 @@ def funcname(lines: tuple[str, ...], first: int) -> str:
     for k in range(first - 2, -1, -1):
         text = lines[k]
         if text and (text[0].isalpha() or text[0] in "_$"):
-            return text.encode("utf-8", "surrogateescape")[:80].decode("utf-8", "ignore").rstrip()
+            return encode(text)[:80].decode("utf-8", "ignore").rstrip()
     return ""
 
 
