@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .cparse import Unit
+from .cparse import Unit, UnitKind
 
 CODE_SIMILAR = 0.5  # token ratio above which two statements are versions of one another
 COMMENT_SIMILAR = 0.3
@@ -53,7 +53,7 @@ def similarity(a: Unit, b: Unit) -> float:
         return 1.0
     if a.kind != b.kind:
         return 0.0
-    left, right = (a.tokens, b.tokens) if a.kind == "code" else (a.comment.split(), b.comment.split())
+    left, right = (a.tokens, b.tokens) if a.kind == UnitKind.CODE else (a.comment.split(), b.comment.split())
     return SequenceMatcher(None, left, right, autojunk=False).ratio() * 0.999
 
 
@@ -175,7 +175,7 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _threshold(unit: Unit) -> float:
-    return CODE_SIMILAR if unit.kind == "code" else COMMENT_SIMILAR
+    return CODE_SIMILAR if unit.kind == UnitKind.CODE else COMMENT_SIMILAR
 
 
 def _fill_gap(base: list[Unit], target: list[Unit]) -> list[Pair]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from .errors import BaseMismatch
 from .indent import Indenter, norm
-from .model import ADDED, CONTEXT, REMOVED, FilePatch, Hunk, Line, Patch, Repair
+from .model import CONTEXT, REMOVED, FileKind, FilePatch, Hunk, Patch, Repair
 from .tree import Tree
 
 
@@ -31,7 +31,7 @@ def repair_patch(patch: Patch, base: Tree) -> tuple[Patch, tuple[Repair, ...]]:
 
 
 def _needs_base(fp: FilePatch) -> bool:
-    return fp.kind not in ("add", "binary", "mode") and bool(fp.hunks)
+    return fp.kind not in (FileKind.ADD, FileKind.BINARY, FileKind.MODE) and bool(fp.hunks)
 
 
 def _check_files(patch: Patch, base: Tree) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 import tree_sitter
@@ -41,11 +42,18 @@ _MACRO_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # SYSCALL_DEFINE3, BPF_CALL_2, .
 _FIRST_ARG = re.compile(r"\(\s*([A-Za-z_]\w*)")
 
 
+class UnitKind(StrEnum):
+    """A statement unit is code, or a comment standing on its own lines."""
+
+    CODE = "code"
+    COMMENT = "comment"
+
+
 @dataclass(frozen=True)
 class Unit:
     start: int  # first line (1-based)
     end: int  # last non-blank line
-    kind: str  # "code" or "comment"
+    kind: UnitKind
     tokens: tuple[str, ...]  # code tokens (comments excluded)
     comment: str  # words of the comments in this unit, normalised
 
@@ -259,7 +267,7 @@ def _units(lines, boundaries, tokens, comments) -> tuple[Unit, ...]:
     for line, start in owner.items():
         spans[start] = max(spans.get(start, start), line)
     return tuple(
-        Unit(start, end, "code" if toks.get(start) else "comment", tuple(toks.get(start, ())),
+        Unit(start, end, UnitKind.CODE if toks.get(start) else UnitKind.COMMENT, tuple(toks.get(start, ())),
              " ".join(words.get(start, ())))
         for start, end in sorted(spans.items()) if toks.get(start) or words.get(start))
 
@@ -368,5 +376,5 @@ def split_comment(line: str) -> tuple[str, str]:
 def parse_lines(text: str) -> CFile:
     """A file that is not C (Kconfig, Makefile, Documentation): one unit per line."""
     lines = tuple(text.split("\n"))
-    units = tuple(Unit(no, no, "code", tuple(s.split()), "") for no, s in enumerate(lines, 1) if s.strip())
+    units = tuple(Unit(no, no, UnitKind.CODE, tuple(s.split()), "") for no, s in enumerate(lines, 1) if s.strip())
     return CFile(lines, units, (), 0)

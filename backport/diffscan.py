@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .encoding import decode, encode
 from .errors import PatchError
+from .model import FileKind
 
 _A = re.ASCII
 
@@ -47,7 +48,7 @@ class FileRecord:
     new: str | None = None
     prefix: str = ""
     new_prefix: str = ""
-    kind: str = "modify"
+    kind: FileKind = FileKind.MODIFY
     extended: list[str] = field(default_factory=list)
     hunks: list[_HunkRec] = field(default_factory=list)
 
@@ -124,16 +125,16 @@ class Scanner:
         if not rec.hunks:
             raise self.error("file header without hunks", i)
         rec.kind = _plain_kind(rec)
-        if rec.kind == "add":
+        if rec.kind == FileKind.ADD:
             rec.old = None
-        elif rec.kind == "delete":
+        elif rec.kind == FileKind.DELETE:
             rec.new = None
         return j
 
     def _binary_file(self, i: int) -> int:
         m = _BINARY.match(self.lines[i])
         assert m is not None
-        rec = FileRecord(self.first + i, kind="binary")
+        rec = FileRecord(self.first + i, kind=FileKind.BINARY)
         rec.prefix, rec.old = self._header_path(m.group(1), i)
         rec.new_prefix, rec.new = self._header_path(m.group(2), i)
         self.files.append(rec)
@@ -151,7 +152,7 @@ class Scanner:
         if not binary and j < len(self.lines) and self._pair(j):
             j = self._git_hunks(j, rec)
         rec.kind = _git_kind(rec, binary)
-        if rec.kind == "modify" and not rec.hunks:
+        if rec.kind == FileKind.MODIFY and not rec.hunks:
             raise self.error("diff --git header without any change", i)
         if _has(rec, "new file mode "):
             rec.old = None
@@ -315,10 +316,10 @@ def _is_boundary(s: str) -> bool:
 
 def _plain_kind(rec: FileRecord) -> str:
     if rec.old is None or (len(rec.hunks) == 1 and rec.hunks[0].numbers[:2] == (0, 0)):
-        return "add"
+        return FileKind.ADD
     if rec.new is None or (len(rec.hunks) == 1 and rec.hunks[0].numbers[2:] == (0, 0)):
-        return "delete"
-    return "modify"
+        return FileKind.DELETE
+    return FileKind.MODIFY
 
 
 def _has(rec: FileRecord, head: str) -> bool:
@@ -327,14 +328,14 @@ def _has(rec: FileRecord, head: str) -> bool:
 
 def _git_kind(rec: FileRecord, binary: bool) -> str:
     if binary:
-        return "binary"
-    for head, kind in (("new file mode ", "add"), ("deleted file mode ", "delete"),
-                       ("rename from ", "rename"), ("copy from ", "copy")):
+        return FileKind.BINARY
+    for head, kind in (("new file mode ", FileKind.ADD), ("deleted file mode ", FileKind.DELETE),
+                       ("rename from ", FileKind.RENAME), ("copy from ", FileKind.COPY)):
         if _has(rec, head):
             return kind
     if _has(rec, "old mode ") and not rec.hunks:
-        return "mode"
-    return "modify"
+        return FileKind.MODE
+    return FileKind.MODIFY
 
 
 def _git_names(rest: str) -> tuple[str, str] | None:

@@ -36,7 +36,7 @@ from .errors import PatchError
 from .mail import (FORMAT_PATCH_FROM, GITLOG, MBOX_FROM, MailText, base_commit, body_end, clean_prose,
                    clean_subject, gitlog, header_end, mail_body, mail_fields, messages, pseudo_headers,
                    split_lines, upstream_id)
-from .model import FilePatch, Hunk, Line, Patch, PatchMeta
+from .model import FileKind, FilePatch, Hunk, Line, Patch, PatchMeta
 from .safetext import one_line
 
 STDIN = "-"
@@ -171,7 +171,7 @@ def strip_paths(patch: Patch, strip: int) -> Patch:
         raise PatchError(f"-p{strip}: the count of components to strip cannot be negative", source=patch.source)
     files = []
     for fp in patch.files:
-        if fp.kind in ("rename", "copy"):
+        if fp.kind in (FileKind.RENAME, FileKind.COPY):
             files.append(fp)
             continue
         old_prefix, old = _restrip(fp.old_prefix, fp.old_path, strip, patch.source, fp.source_line)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .align import Alignment, Pair, align
-from .cparse import CFile, Function, Unit
+from .cparse import CFile, Function, Unit, UnitKind
 from .indent import norm
 from .model import ADDED, CONTEXT, NO_EOL, REMOVED, Hunk
 
@@ -332,7 +332,7 @@ class _Work:
         if not self._bracketed(span, targets):
             self.problems.append(f"base lines {span[0]}-{span[1]} changed in the target and no unchanged statement anchors them")
             return
-        changed_code = [p for p in pairs if p.base.kind == "code" and not p.exact]
+        changed_code = [p for p in pairs if p.base.kind == UnitKind.CODE and not p.exact]
         if changed_code:
             b, t = changed_code[0].base, changed_code[0].target
             self.problems.append(f"the target changed the code this hunk changes: base line {b.start} "

@@ -7,7 +7,7 @@ kernel sources survive a round trip unchanged (see ``tree.decode``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 from .encoding import encode
 
@@ -102,11 +102,27 @@ def _range(start: int, count: int) -> str:
     return str(start) if count == 1 else f"{start},{count}"
 
 
+class FileKind(StrEnum):
+    """What a file patch does to its file (equal to its name as a string: JSON and reports unchanged)."""
+
+    MODIFY = "modify"
+    ADD = "add"
+    DELETE = "delete"
+    RENAME = "rename"
+    COPY = "copy"
+    MODE = "mode"  # a mode change only
+    BINARY = "binary"
+
+
+# file patches that change a file's text (the others are reported, not ported)
+TEXT_CHANGES = (FileKind.MODIFY, FileKind.ADD, FileKind.DELETE)
+
+
 @dataclass(frozen=True)
 class FilePatch:
     """The changes to one file.
 
-    ``kind`` is one of modify, add, delete, rename, copy, mode, binary.
+    ``kind`` is a ``FileKind``.
     ``old_path``/``new_path`` are repository-relative (prefix stripped) or
     None for /dev/null.
     """
@@ -114,7 +130,7 @@ class FilePatch:
     old_path: str | None
     new_path: str | None
     hunks: tuple[Hunk, ...]
-    kind: str = "modify"
+    kind: FileKind = FileKind.MODIFY
     extended: tuple[str, ...] = ()  # git extended header lines (mode, similarity, ...)
     old_prefix: str = ""  # first path component of the --- line, e.g. "4.9.117" or "a"
     source_line: int = 0

@@ -14,9 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
 
-from .model import ADDED, NO_EOL, REMOVED, FilePatch
+from .model import ADDED, NO_EOL, REMOVED, TEXT_CHANGES, FileKind, FilePatch
 from .regenerate import Text
 from .tree import DirTree, GitTree, Tree, encode
 
@@ -35,7 +34,7 @@ def blob_id(text: str | None) -> str:
 
 def apply_file(text: str | None, fp: FilePatch) -> str | None:
     """``text`` with the hunks of ``fp`` applied at their own line numbers (a diff made on this text)."""
-    if fp.kind == "delete":
+    if fp.kind == FileKind.DELETE:
         return None
     lines = Text.of(text or "").lines
     out: list[str] = []
@@ -73,7 +72,7 @@ class OverlayTree(Tree):
         """What a diff's files would make of this overlay's text: path -> text (None: deleted)."""
         patched: dict[str, str | None] = {}
         for fp in files:
-            if fp.kind not in ("modify", "add", "delete"):
+            if fp.kind not in TEXT_CHANGES:
                 continue
             path = fp.new_path or fp.old_path or fp.path
             patched[path] = apply_file(self.read(fp.path), fp)

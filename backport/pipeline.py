@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from .base import repair_patch
-from .cparse import CFile, Function, function_errors, identifiers, parse, parse_lines
+from .cparse import CFile, Function, UnitKind, function_errors, identifiers, parse, parse_lines
 from .indent import norm
 from .locate import Edit, LineMap, same_body, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
 from .judge import Facts, Judgement, Placed, judge
-from .model import (Check, FilePatch, Finding, FindingKind, Hunk, HunkResult, Patch, Place, PortResult, Rename,
-                    Severity, TargetResult, Verdict, diff_text)
+from .model import (TEXT_CHANGES, Check, FileKind, FilePatch, Finding, FindingKind, Hunk, HunkResult, Patch,
+                    Place, PortResult, Rename, Severity, TargetResult, Verdict, diff_text)
 from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, trim
 from .renames import RenameMap, Taught, explained, learn_from
 from .headers import respell_includes
@@ -139,7 +139,7 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
     repaired_at = {(r.path, r.hunk) for r in repairs if r.restored or r.reindented}
     work = [_Hunkwork(fp.path, i, h, (fp.path, i) in repaired_at)
             for fp in patch.files for i, h in enumerate(fp.hunks, 1)]
-    work += [_file_change(fp) for fp in patch.files if fp.kind not in ("modify", "add", "delete")]
+    work += [_file_change(fp) for fp in patch.files if fp.kind not in TEXT_CHANGES]
     files = {fp.path: fp for fp in patch.files}
     scopes: dict[tuple, Scope | None] = {}
     for w in work:
@@ -170,7 +170,7 @@ def _history(judged, base: Tree, target: Tree) -> tuple[str, ...]:
     return function_history(base, target, changes) if changes else ()
 
 
-_WHAT = {"binary": "binary change", "mode": "mode change", "rename": "rename", "copy": "copy"}
+_WHAT = {FileKind.BINARY: "binary change", FileKind.MODE: "mode change", FileKind.RENAME: "rename", FileKind.COPY: "copy"}
 
 
 def _file_change(fp: FilePatch) -> _Hunkwork:
@@ -185,7 +185,7 @@ def _file_change(fp: FilePatch) -> _Hunkwork:
 def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:
     if not w.in_play:
         return
-    if fp.kind in ("add", "delete", "binary"):
+    if fp.kind in (FileKind.ADD, FileKind.DELETE, FileKind.BINARY):
         w.add(FindingKind.FILE_CHANGE, Severity.BLOCK, f"{fp.kind} of a whole file is not ported automatically")
         return
     bfile = base.file(fp.path)
@@ -280,7 +280,7 @@ def _prepare(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
         w.add(FindingKind.PLACEMENT, Severity.BLOCK, problem)
     if p.problems:
         return
-    unexplained = [q for q in p.weak if q.base.kind == "code" and not explained(q, renames, s.function)]
+    unexplained = [q for q in p.weak if q.base.kind == UnitKind.CODE and not explained(q, renames, s.function)]
     uses = set(identifiers("\n".join(verify.code_of(x) for b in blocks(w.hunk) for x in b.added)))
     for q in unexplained:
         before, after = _first(s.base_file, q.base), _first(s.target_file, q.target)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .align import CODE_SIMILAR, Pair
+from .cparse import UnitKind
 from .model import Rename
 
 _BLOCKERS = frozenset({";", "{", "}"})
@@ -40,7 +41,7 @@ def _opcodes(pair: Pair):
 
 def learn_from(pair: Pair, function: str | None, evidence: str) -> list[Taught]:
     """Identifier renames one changed statement teaches."""
-    if pair.exact or pair.base.kind != "code" or pair.score < CODE_SIMILAR:
+    if pair.exact or pair.base.kind != UnitKind.CODE or pair.score < CODE_SIMILAR:
         return []
     found = {}
     ops = _opcodes(pair)
@@ -111,7 +112,7 @@ def explained(pair: Pair, renames: "RenameMap", function: str | None) -> bool:
     """
     if pair.exact:
         return True
-    if pair.base.kind != "code":
+    if pair.base.kind != UnitKind.CODE:
         return False
     base = [renames.get(t, function) or t for t in pair.base.tokens]
     target = list(pair.target.tokens)
