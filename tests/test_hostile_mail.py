@@ -22,7 +22,7 @@ import pexpect
 import pytest
 
 from conftest import GIT_ENV, git
-from test_hostile import BASE_C, PATCH, port, run_cli, write_tree
+from test_hostile import PATCH, port, run_cli, trees  # noqa: F401 - trees: the fixture (base/, target/)
 
 HEADER = "From: Jane Dev <jane@example.org>\nDate: Mon, 6 Aug 2018 10:00:00 -0700\nSubject: [PATCH] mm: take one off\n"
 BODY = "Take one off.\n\nSigned-off-by: Jane Dev <jane@example.org>\n"
@@ -34,14 +34,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def mail(header: str = HEADER, body: str = BODY, diff: str = PATCH) -> str:
     return f"{header}\n{body}---\n mm/a.c | 1 +\n\n{diff}"
-
-
-@pytest.fixture
-def trees(tmp_path):
-    base = write_tree(tmp_path / "base", {"mm/a.c": BASE_C, "include/linux/mm.h": "struct page;\n"})
-    target = write_tree(tmp_path / "target", {"mm/a.c": "/* moved on */\n" + BASE_C,
-                                             "include/linux/mm.h": "struct page;\n"})
-    return base, target
 
 
 def written_mail(out: Path) -> Path:
