@@ -199,7 +199,8 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
         for n in sorted(mine & new):
             if n in undefined and n in code:
                 found.append(_finding(FindingKind.UNDEFINED, Severity.REVIEW,
-                                      f"`{n}` is defined nowhere: not in the target, the base or this patch"))
+                                      f"`{n}` is defined nowhere the target's file can see (its own text, a header "
+                                      "of the target tree, this patch)"))
             else:
                 found.append(_finding(FindingKind.NEW_NAME, Severity.INFO,
                                       f"`{n}` is new in this fix: port the part that defines it too"))
@@ -256,11 +257,16 @@ def _same_tree(base: Tree, target: Tree) -> bool:
 
 
 def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
-    """Of names not found near either file, those neither whole tree has in code."""
+    """Of names found near neither file, those no header of the target has in code.
+
+    A C file sees what it defines itself and what the headers it includes
+    declare, never another ``.c`` file's names: so one search of the target's
+    headers (a third of the tree's bytes) decides, and the base is not searched
+    again (a name the target cannot see is a review finding wherever the base
+    has it)."""
     if not names:
         return set()
-    rest = missing_symbols(names, target, (), set())
-    return missing_symbols(rest, base, (), set()) if rest else set()
+    return missing_symbols(names, target, ("*.h",), set(), whole_tree=False)
 
 
 def _names(h: HunkCode, added_by: Counter) -> set[str]:
@@ -276,7 +282,8 @@ def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree) -> 
     Cheap lookups first: the code of the files already read, then ``git grep``
     near them (their directories and include/), hits in comments and strings
     not counted.  Only a name the base has nearby and the target has not is
-    searched for in the whole target tree.
+    searched for further: in every header of the target tree (the only place
+    another file's name can be seen from; see ``_defined_nowhere``).
     """
     def near(paths):
         return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
@@ -285,7 +292,7 @@ def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree) -> 
     b_known = {tok for f in _files(todo, "base_file") for u in f.units for tok in u.tokens}
     not_near = missing_symbols(names, target, near(h.scope.target_path for h in todo), t_known, whole_tree=False)
     new = missing_symbols(not_near, base, near(h.scope.base_path for h in todo), b_known, whole_tree=False)
-    lacking = missing_symbols(not_near - new, target, (), set())
+    lacking = missing_symbols(not_near - new, target, ("*.h",), set(), whole_tree=False)  # see _defined_nowhere
     return lacking, new
 
 
