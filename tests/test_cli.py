@@ -105,3 +105,18 @@ def test_progress_bar_only_on_a_terminal():
     from backport.cli import progress_bar
     with progress_bar(10) as step:  # pytest captures stderr: not a terminal
         assert step is None
+
+
+def test_json_to_standard_output_and_markdown_report_beside_out(small_repo, tmp_path):
+    """--json - puts the JSON report (and nothing else) on standard output, the table goes to
+    standard error; --report writes the Markdown report outside OUT once OUT is in place."""
+    import json
+    out, md = tmp_path / "out", tmp_path / "report.md"
+    run = run_cli("port", str(SEED), "--repo", str(small_repo), "--base", "v4.9.117", "--to", "v4.14",
+                  "-o", str(out), "--json", "-", "--report", str(md), "--no-color")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["schema"] == 1 and [t["target"] for t in doc["patches"][0]["targets"]] == ["v4.14"]
+    assert "mm/vmscan.c#1" in run.stderr and "renamed" in run.stderr
+    assert md.read_text() == (out / "report.md").read_text()
+    assert json.loads((out / "report.json").read_text())["patches"] == doc["patches"]
