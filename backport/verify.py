@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 import subprocess
 import tempfile
 from collections import Counter
@@ -80,6 +81,7 @@ def used_symbols(added: list[str]) -> tuple[set[str], set[str]]:
     return code, mentioned
 
 
+@lru_cache(maxsize=1 << 16)  # the same lines are looked at by several checks, and kernel code repeats itself
 def code_of(line: str) -> str:
     """The code part of an added line: no comment, string literals emptied."""
     return _strip_strings(_split(line)[0])
