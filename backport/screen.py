@@ -112,8 +112,13 @@ def _patch(r: PortResult, n: int, total: int, console: Console) -> None:
     if console.is_terminal:
         console.print(_table(rows, console.width))
     else:
+        block = Text()  # one print for all rows: a patch of 10,000 hunks is 10,000 rows
         for row in _aligned(rows):
-            console.print(Text(row[0]) + Text(row[1], style=_STYLE.get(row[2], "")) + Text(row[3]), soft_wrap=True)
+            block.append(row[0])
+            block.append(row[1], style=_STYLE.get(row[2], ""))
+            block.append(row[3] + "\n")
+        block.rstrip()
+        console.print(block, soft_wrap=True)
 
 
 def _at(h) -> str:
