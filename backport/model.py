@@ -355,6 +355,8 @@ class TargetResult:
     history: tuple[str, ...] = ()  # commits that touched the functions between base and target
     fixes: tuple[FixesCheck, ...] = ()  # Fixes: trailers, checked against this target
     stable: tuple[StableHint, ...] = ()  # Cc: stable version hints and prerequisites
+    # ``diff`` as the file patches it was rendered from (not in the JSON; empty when read back)
+    files: tuple[FilePatch, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def verdict(self) -> Verdict:

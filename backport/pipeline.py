@@ -156,7 +156,8 @@ def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> Targ
     judged = [(w, judge(_facts(w))) for w in work]
     hunks = tuple(_result(w, j) for w, j in judged)
     history = _history(judged, base.tree, target)
-    return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks), history)
+    return TargetResult(target.name, target.commit, hunks, diff_text(file_patches), tuple(checks), history,
+                        files=tuple(file_patches))
 
 
 def _history(judged, base: Tree, target: Tree) -> tuple[str, ...]:

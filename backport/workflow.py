@@ -67,12 +67,14 @@ def _indexed(t: TargetResult, overlay: OverlayTree) -> TargetResult:
     if not t.diff:
         overlay.applied += 1
         return t
-    try:
-        files = parse_patches(encode(t.diff), t.target)[0].files
-    except BackportError:
-        return t
     lines = t.diff.split("\n")
     heads = [i for i, s in enumerate(lines) if s.startswith("diff --git ")]
+    files = t.files  # what the diff was rendered from; read back from its text only when that is not known
+    if len(files) != len(heads):
+        try:
+            files = parse_patches(encode(t.diff), t.target)[0].files
+        except BackportError:
+            return t
     if len(heads) != len(files):
         return t
     try:
