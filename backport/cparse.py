@@ -361,16 +361,56 @@ def comment_words(text: str) -> str:
     return " ".join(" ".join(lines).split())
 
 
+# The one C line lexer: code, comment and string literals of one source line (rough: a
+# comment is not followed across lines, which is what the line-by-line checks need).
+_COMMENT_LINE = re.compile(r"^(?:/\*|//|\*(?:\s|/|$))")  # " * text", "*/", "/* x"; not "*p = x;"
+_CHAR_LITERAL = re.compile(r"'(?:[^'\\]|\\.)+'")  # 'a', '\n'
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')  # "a \"b\" c"
+
+
+def split_line(line: str) -> tuple[str, str, str]:
+    """(code, comment marker, comment text) of one line; a comment line (``/* x``, `` * x``,
+    ``*/``) is all comment, while ``*p = x;`` is code; a ``/*`` inside a string literal is not
+    a comment."""
+    stripped = line.strip()
+    if _COMMENT_LINE.match(stripped):
+        return "", "", stripped
+    if "/" not in line:
+        return line, "", ""
+    i, quote = 0, ""
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "/" and line[i + 1:i + 2] in ("*", "/"):
+            return line[:i], line[i:i + 2], line[i + 2:]
+        i += 1
+    return line, "", ""
+
+
+def strip_strings(text: str) -> str:
+    """Code with its string literals emptied and character literals made ``0``."""
+    return _STRING_LITERAL.sub('""', _CHAR_LITERAL.sub("0", text))
+
+
+@lru_cache(maxsize=1 << 16)  # the same lines are looked at by several checks, and kernel code repeats itself
+def code_of(line: str) -> str:
+    """The code part of a line: no comment, string literals emptied."""
+    return strip_strings(split_line(line)[0])
+
+
 def split_comment(line: str) -> tuple[str, str]:
-    """Split one source line into its code part and its comment part (rough, per line)."""
-    stripped = line.lstrip()
-    if stripped.startswith(("/*", "*", "//")):
-        return line[: len(line) - len(stripped)], stripped
-    for marker in ("/*", "//"):
-        pos = line.find(marker)
-        if pos >= 0:
-            return line[:pos], line[pos:]
-    return line, ""
+    """(code part, comment part) of one line, as ``split_line`` reads it: a comment line's
+    code part is its indentation."""
+    code, marker, comment = split_line(line)
+    if not code and not marker and comment:
+        return line[: len(line) - len(line.lstrip())], line.lstrip()
+    return code, marker + comment
 
 
 def parse_lines(text: str) -> CFile:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 import subprocess
 import tempfile
 from collections import Counter
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import arity
-from .cparse import CFile, function_errors, identifiers
+from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
 from .tree import Tree, encode
@@ -75,35 +74,10 @@ def used_symbols(added: list[str]) -> tuple[set[str], set[str]]:
     """(identifiers in code, names mentioned as ``name()`` in comments) of added lines."""
     code, mentioned = set(), set()
     for line in added:
-        text, _, comment = _split(line)
-        code.update(i for i in identifiers(_strip_strings(text)) if i not in _KEYWORDS)
+        text, _, comment = split_line(line)
+        code.update(i for i in identifiers(strip_strings(text)) if i not in _KEYWORDS)
         mentioned.update(_MENTION.findall(comment))
     return code, mentioned
-
-
-@lru_cache(maxsize=1 << 16)  # the same lines are looked at by several checks, and kernel code repeats itself
-def code_of(line: str) -> str:
-    """The code part of an added line: no comment, string literals emptied."""
-    return _strip_strings(_split(line)[0])
-
-
-_COMMENT_LINE = re.compile(r"^(?:/\*|//|\*(?:\s|/|$))")  # " * text", "*/", "/* x", not "*p = x;"
-
-
-def _split(line: str) -> tuple[str, str, str]:
-    stripped = line.strip()
-    if _COMMENT_LINE.match(stripped):
-        return "", "", stripped
-    for marker in ("/*", "//"):
-        if marker in line:
-            head, _, tail = line.partition(marker)
-            return head, marker, tail
-    return line, "", ""
-
-
-def _strip_strings(text: str) -> str:
-    text = re.sub(r"'(?:[^'\\]|\\.)+'", "0", text)  # 'a', '\\n'
-    return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
 def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known: set[str],

@@ -149,3 +149,15 @@ def test_failed_verification_makes_placed_hunks_conflicts():
     failed = Finding(FindingKind.CHECK, Severity.REVIEW, "git apply --check failed: error: patch failed: mm/a.c:3")
     j = judge(Facts((failed,), False, placed))
     assert j.verdict == Verdict.CONFLICT and "git apply --check failed" in j.reason
+
+
+def test_one_c_line_lexer():
+    """cparse's line lexer, shared by the checks, the renames in comments and the regenerated hunks."""
+    from backport.cparse import code_of, split_comment, split_line
+    assert split_line("\t*p = x; /* keep */") == ("\t*p = x; ", "/*", " keep */")  # code, not a comment line
+    assert split_line("\t * the lock is held") == ("", "", "* the lock is held")
+    assert split_line("\t*/") == ("", "", "*/")
+    assert split_comment("\t * the lock is held") == ("\t ", "* the lock is held")
+    assert split_comment("\tfoo(); // why") == ("\tfoo(); ", "// why")
+    assert split_comment("\t*p = x;") == ("\t*p = x;", "")
+    assert code_of('\tpr_err("a /* b */ %c", \'"\'); /* c */') == '\tpr_err("", 0); '
