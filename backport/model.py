@@ -294,6 +294,7 @@ class FindingKind(str, Enum):
     DEPTH = "depth"  # lands at another block depth than in the base
     PARTIAL = "partial"  # an added statement the target already has nearby
     CHECK = "check"  # a verification of the written patch failed
+    PARSE = "parse"  # tree-sitter gave up on the function: it was found by its text (information)
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,19 @@ def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -
         what = f"{fn.name}() is" if fn else f"{fp.path} is"
         w.add(FindingKind.ABSENT, Severity.BLOCK, f"{what} not in the target tree")
         return
+    _found_by_text(w, fn, tsrc.file(w.scope.target_path))
     w.placement = place(w.hunk, w.scope, _line_map(w.scope))
+
+
+def _found_by_text(w: _Hunkwork, fn: Function | None, tfile: CFile | None) -> None:
+    """Say so when tree-sitter gave up on the hunk's function (kernel macros) and it was found by
+    its text: never used silently (the statements it is aligned by are then rougher)."""
+    where = [side for side, f in (("base", fn), ("target", tfile.function(w.scope.target_function or "")
+                                                 if tfile and w.scope.target_function else None))
+             if f is not None and f.by_text]
+    if where:
+        w.add(FindingKind.PARSE, Severity.INFO, f"tree-sitter could not parse {fn.name}() in the "
+              f"{' and the '.join(where)}: the function was found by its text")
 
 
 def _cached(scope: Scope, key: str, make):

@@ -161,3 +161,26 @@ def test_one_c_line_lexer():
     assert split_comment("\tfoo(); // why") == ("\tfoo(); ", "// why")
     assert split_comment("\t*p = x;") == ("\t*p = x;", "")
     assert code_of('\tpr_err("a /* b */ %c", \'"\'); /* c */') == '\tpr_err("", 0); '
+
+
+def test_a_function_found_by_its_text_is_said(tmp_path):
+    """tree-sitter gives up on g() after a broken f(); the hunk in g() is still ported, and the
+    report says the function was found by its text (an info finding: the verdict stays)."""
+    from backport.ingest import parse_patches
+    from backport.pipeline import port
+    from backport.tree import DirTree
+    src = ("static int f(int a)\n{\n\tint x = a +;\n\t}}\n\treturn (x;\n}\n\n"
+           "int g(void)\n{\n\tint y = 1;\n\n\ty++;\n\treturn y;\n}\n")
+    for side in ("base", "target"):
+        (tmp_path / side / "mm").mkdir(parents=True)
+        (tmp_path / side / "mm" / "g.c").write_text(src)
+    diff = ("--- a/mm/g.c\n+++ b/mm/g.c\n@@ -10,5 +10,6 @@ int g(void)\n \tint y = 1;\n \n"
+            " \ty++;\n+\ty++;\n \treturn y;\n }\n")
+    patch = parse_patches(diff.encode(), "g.patch")[0]
+    (tmp_path / "scratch").mkdir()
+    result = port(patch, DirTree(str(tmp_path / "base")), [DirTree(str(tmp_path / "target"))],
+                  scratch=str(tmp_path / "scratch"))
+    (hunk,) = result.targets[0].hunks
+    assert hunk.verdict.value == "exact"
+    assert any("found by its text" in w and "g()" in w and "base and the target" in w for w in hunk.warnings), \
+        hunk.warnings
