@@ -18,7 +18,7 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") =
 from rich.console import Console  # noqa: E402
 
 from . import __version__
-from .safetext import text_console
+from .safetext import line, text_console
 from .errors import BackportError
 from .inputs import DEFAULT_LIMIT, parse_size
 from .options import PortOptions
@@ -203,11 +203,8 @@ def _trap_signals():
 
 def _say(text: str) -> None:
     """``backport: TEXT`` on standard error, on one line, control characters shown escaped."""
-    shown = "".join(c if c.isprintable() or c == "\t" else
-                    f"\\x{ord(c) & 0xff:02x}" if ord(c) < 0x100 or 0xdc80 <= ord(c) <= 0xdcff else
-                    f"\\u{ord(c):04x}" for c in text)
     try:
-        print(f"backport: {shown}", file=sys.stderr, flush=True)
+        print(f"backport: {line(text)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):  # standard error closed
         pass
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 
 # C0 controls but tab and newline, DEL, C1 controls (0x9b is CSI on 8-bit
-# terminals), bidirectional marks and overrides, line/paragraph separators,
+# terminals), zero-width characters, bidirectional marks and overrides, line/paragraph separators,
 # and lone surrogates (raw bytes kept by surrogateescape).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                     "\u2066-\u2069\ufeff\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
 _UNSAFE_OR_NEWLINE = re.compile(_UNSAFE.pattern[:-1] + "\n]")
 _HEADER_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]+")
 _BLANKS = re.compile(r"[ \t]{2,}")

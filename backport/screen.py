@@ -22,11 +22,7 @@ from .model import PortResult, TargetResult
 from .series import message_hazards, review_items
 from .stable import describe, doubts
 
-try:  # input text shown as text only (control characters escaped)
-    from .safetext import line as _line
-except ImportError:  # pragma: no cover - older tree
-    def _line(text: str) -> str:
-        return "".join(c if c.isprintable() else f"\\x{ord(c) & 0xff:02x}" for c in text)
+from .safetext import line as _line  # input text shown as text only (control characters escaped)
 
 SUBJECT = 60  # characters of a subject shown in a title
 _STYLE = {"exact": "green", "offset": "green", "whitespace": "green", "drifted": "yellow", "renamed": "yellow",
