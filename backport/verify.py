@@ -22,7 +22,8 @@ from . import arity
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
-from .tree import Tree, encode
+from .encoding import encode
+from .tree import Tree
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
 for goto if inline int long register restrict return short signed sizeof static struct switch typedef
@@ -261,15 +262,17 @@ def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree) -> 
     searched for further: in every header of the target tree (the only place
     another file's name can be seen from; see ``_defined_nowhere``).
     """
-    def near(paths):
-        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths} | {"include"}))
-
     t_known = {tok for f in _files(todo, "target_file") for u in f.units for tok in u.tokens}
     b_known = {tok for f in _files(todo, "base_file") for u in f.units for tok in u.tokens}
-    not_near = missing_symbols(names, target, near(h.scope.target_path for h in todo), t_known, whole_tree=False)
-    new = missing_symbols(not_near, base, near(h.scope.base_path for h in todo), b_known, whole_tree=False)
+    not_near = missing_symbols(names, target, _near(h.scope.target_path for h in todo), t_known, whole_tree=False)
+    new = missing_symbols(not_near, base, _near(h.scope.base_path for h in todo), b_known, whole_tree=False)
     lacking = missing_symbols(not_near - new, target, ("*.h",), set(), whole_tree=False)  # see _defined_nowhere
     return lacking, new
+
+
+def _near(paths, include: str = "include") -> tuple[str, ...]:
+    """The files' own directories and ``include`` (include/linux for prototypes): where to look first."""
+    return tuple(sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p} | {include}))
 
 
 def _files(todo: list[HunkCode], which: str) -> list[CFile]:
@@ -296,12 +299,10 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
     if not names:
         return out
 
-    def near(paths):  # the files' own directories, and include/: where a prototype lives
-        return tuple(sorted({p.rsplit("/", 1)[0] for p in paths if "/" in p} | {"include/linux"}))
     b = arity.lookup(base, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
-                     near(h.scope.base_path for h in todo))
+                     _near((h.scope.base_path for h in todo), "include/linux"))
     t = arity.lookup(target, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
-                     near(h.scope.target_path for h in todo))
+                     _near((h.scope.target_path for h in todo), "include/linux"))
     for h in todo:
         for name, n in sorted(wanted[h.key].items()):
             if name in b and name in t and b[name] != t[name] and n == b[name]:
