@@ -24,7 +24,7 @@ import subprocess
 from pathlib import Path
 
 from .model import Check, PortResult
-from .tree import encode
+from .encoding import encode
 
 NAME = "check-cmd"
 TIMEOUT = 3600  # seconds; a build of the touched objects fits

@@ -81,7 +81,7 @@ def statement(rng: random.Random, multiline: bool = True) -> str:
         f"{a}++;",
         "return 0;",
         f"return {a};",
-        f"goto out;",
+        "goto out;",
         f"/* {rng.choice(['keep the lock', 'see below', 'XXX', 'racy'])} */",
     ])
 
@@ -515,7 +515,6 @@ def _kind(text: str) -> str:
 
 
 def fuzz(target: str, seconds: float, seed: int, out: Path, slow: float, quiet: bool = False) -> dict:
-    rng_seed = random.Random(seed)
     seeds = corpus() if target == "ingest" else []
     deadline = time.monotonic() + seconds
     runs, findings, kinds = 0, [], Counter()

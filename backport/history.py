@@ -46,7 +46,7 @@ def _touched(repo: str, span: str, paths: list[str]) -> set[str] | None:
 
 
 def _log(repo: str, span: str, path: str, func: str | None) -> list[str]:
-    fmt = ["--no-merges", "--no-patch", f"--format=%h %s", f"-n{MAX_COMMITS}"]
+    fmt = ["--no-merges", "--no-patch", "--format=%h %s", f"-n{MAX_COMMITS}"]
     if func:
         lines = _run(["git", "-C", repo, "log", *fmt, f"-L:{func}:{path}", span])
         if lines is not None:

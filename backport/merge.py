@@ -19,7 +19,7 @@ from pathlib import Path
 from .indent import norm
 from .locate import Block, Edit
 from .regenerate import Text, apply_edits
-from .tree import decode, encode
+from .encoding import decode, encode
 
 STRATEGY = "3-way merge"
 

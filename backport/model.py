@@ -2,7 +2,7 @@
 
 Line numbers are 1-based, as in a unified diff.  File text is handled as
 ``str`` decoded from bytes with ``surrogateescape`` so that Latin-1 bytes in
-kernel sources survive a round trip unchanged (see ``tree.decode``).
+kernel sources survive a round trip unchanged (see ``encoding.decode``).
 """
 from __future__ import annotations
 

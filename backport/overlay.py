@@ -17,7 +17,8 @@ import re
 
 from .model import ADDED, NO_EOL, REMOVED, TEXT_CHANGES, FileKind, FilePatch
 from .regenerate import Text
-from .tree import DirTree, GitTree, Tree, encode
+from .encoding import encode
+from .tree import DirTree, GitTree, Tree
 
 
 class OverlayError(ValueError):

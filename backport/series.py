@@ -46,7 +46,7 @@ from .errors import OutputError
 from .model import PortResult, TargetResult, Verdict
 from .safetext import line, one_line, unsafe_in, visible
 from .stable import doubts
-from .tree import encode
+from .encoding import encode
 
 _WEB_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{2}:\d{2}:\d{2}) (\w+)$")
 ZEROS = "0" * 40
@@ -323,8 +323,8 @@ def combined_diffstat(diffs: list[str]) -> str:
     totals: dict[str, list[int]] = {}
     for diff in diffs:
         run = subprocess.run(["git", "apply", "--numstat", "-"], input=encode(diff), capture_output=True)
-        for line in run.stdout.decode("utf-8", "replace").splitlines():
-            add, rem, path = line.split("\t", 2)
+        for row in run.stdout.decode("utf-8", "replace").splitlines():
+            add, rem, path = row.split("\t", 2)
             row = totals.setdefault(path, [0, 0])
             row[0] += int(add) if add.isdigit() else 0
             row[1] += int(rem) if rem.isdigit() else 0

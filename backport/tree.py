@@ -20,7 +20,7 @@ from pathlib import Path
 
 import git
 
-from .encoding import decode, encode  # noqa: F401 - encode: also used as tree.encode by other modules
+from .encoding import decode
 from .errors import TreeError
 
 
