@@ -178,9 +178,10 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
                 found.append(_finding(FindingKind.UNDEFINED, Severity.REVIEW,
                                       f"`{n}` is defined nowhere the target's file can see (its own text, a header "
                                       "of the target tree, this patch)"))
-            else:
+            elif n not in code:  # a name only a comment mentions, and neither tree has nearby
                 found.append(_finding(FindingKind.NEW_NAME, Severity.INFO,
                                       f"`{n}` is new in this fix: port the part that defines it too"))
+            # else: a header of the target declares it, where the file can see it: nothing to say
         found += [_finding(FindingKind.DROPPED_USE, Severity.INFO, m) for m in _dropped(h.scope, mine - mentioned)]
     return out
 
