@@ -6,20 +6,16 @@ import os
 import signal
 import sys
 
+from . import _interrupted_while_starting
 
-def _interrupted_while_starting(signum, frame):  # ^C before main() runs: one line, no traceback
-    os.write(2, b"backport: interrupted\n")
-    os._exit(128 + signum)
-
-
-if __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") == "backport":
-    signal.signal(signal.SIGINT, _interrupted_while_starting)  # the imports below take a while
+if __name__ == "__main__":  # `python -m backport.cli`: argv[0] is the file, so the package did not
+    signal.signal(signal.SIGINT, _interrupted_while_starting)  # trap ^C during the imports below
 
 from rich.console import Console  # noqa: E402
 
 from . import __version__
 from .safetext import line, text_console
-from .errors import BackportError
+from .errors import BackportError, ReaderLeft
 from .inputs import DEFAULT_LIMIT, parse_size
 from .options import PortOptions
 from .output import Output
@@ -155,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         _say(how + ("; nothing written" if getattr(err, "nothing_written", False) else ""))
         return 128 + signum
     except BackportError as err:
+        if isinstance(err, ReaderLeft):
+            _quiet_stdout()
         _say(str(err))
         return err.exit_code
     except BrokenPipeError:  # `backport ... | head`: the reader left
@@ -256,6 +254,8 @@ def _main(argv: list[str] | None) -> int:
         else:
             results, out = run_port(options)
     except BackportError as err:
+        if isinstance(err, ReaderLeft):
+            _quiet_stdout()
         _say(str(err))
         return err.exit_code
     except KeyboardInterrupt as err:
@@ -269,6 +269,8 @@ def _batch(args) -> int:
     try:
         summary, out = run_batch(args)
     except BackportError as err:
+        if isinstance(err, ReaderLeft):
+            _quiet_stdout()
         _say(str(err))
         return err.exit_code
     counts = {s: sum(1 for j in summary if j["status"] == s) for s in ("complete", "needs-human", "error", "crash")}

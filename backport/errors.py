@@ -38,3 +38,10 @@ class BaseMismatch(BackportError):
 
 class OutputError(BackportError):
     """The output directory cannot be written as asked."""
+
+
+class ReaderLeft(OutputError):
+    """Standard output was closed before the JSON report on it was written (``| head``): the run
+    keeps its all-or-nothing promise, so nothing is put in place; exit 128 + SIGPIPE, as git does."""
+
+    exit_code = 141

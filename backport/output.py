@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .encoding import encode
-from .errors import OutputError
+from .errors import OutputError, ReaderLeft
 from .paths import place, previous_output, signals_held, swap, _same, _still_output
 from .model import PortResult
 from .options import ReportOptions, SeriesOptions
@@ -163,13 +163,21 @@ class Output:
         if reports.json and reports.json != "-":  # written once OUT is in place (see staging)
             self.pending.append((reports.json, dump_json(results, self.files, self.series)))
         elif reports.json == "-":
-            sys.stdout.flush()
-            sys.stdout.buffer.write(_bytes(dump_json(results, self.files, self.series)))
-            sys.stdout.buffer.flush()
+            _to_stdout(_bytes(dump_json(results, self.files, self.series)))
         if reports.report:
             self.pending.append((reports.report, render_markdown(results)))
         (self.stage / "report.md").write_bytes(_bytes(render_markdown(results)))
         (self.stage / "report.json").write_bytes(_bytes(dump_json(results, self.files, self.series)))
+
+
+def _to_stdout(data: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise ReaderLeft("standard output was closed before the JSON report was written; "
+                         "nothing written") from None
 
 
 def _remove_empty(folders: list[Path]) -> None:

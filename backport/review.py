@@ -344,10 +344,28 @@ def page(text: str) -> None:
         proc.stdin.close()
     except BrokenPipeError:  # the reader quit early
         pass
-    try:
-        proc.wait()
-    except KeyboardInterrupt:
-        proc.wait()
+    _wait_for_pager(proc)
+
+
+def _wait_for_pager(proc: subprocess.Popen) -> None:
+    """^C belongs to the pager (less handles it): keep waiting.  SIGTERM or SIGHUP (raised here as a
+    KeyboardInterrupt carrying ``signum``) is passed on to the pager, which is waited for briefly so
+    the terminal is given back, and then ends this run too."""
+    while True:
+        try:
+            proc.wait()
+            return
+        except KeyboardInterrupt as err:
+            signum = getattr(err, "signum", None)
+            if signum is None:
+                continue
+            proc.send_signal(signum)
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            raise
 
 
 def _quiet_stdout() -> None:

@@ -551,6 +551,36 @@ def test_internal_crash_leaves_no_output(tmp_path, monkeypatch, trees):
     assert_nothing_written(out)
 
 
+def test_json_to_a_closed_pipe_writes_nothing_and_exits_like_git(tmp_path, trees):
+    """``--json - | head`` whose reader already left: exit 128+SIGPIPE, one line, no OUT."""
+    base, target = trees
+    (tmp_path / "fix.patch").write_text(PATCH)
+    out = tmp_path / "out"
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader left before the run wrote a byte
+    try:
+        run = subprocess.run([sys.executable, "-m", "backport.cli", "port", str(tmp_path / "fix.patch"),
+                              "--base", str(base), "--to", str(target), "-o", str(out), "--json", "-"],
+                             stdout=writer, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(writer)
+    err = run.stderr.decode()
+    assert run.returncode == 128 + signal.SIGPIPE, (run.returncode, err)
+    assert err.splitlines() == ["backport: standard output was closed before the JSON report was "
+                                "written; nothing written"], err
+    assert_nothing_written(out)
+
+
+def test_interrupt_while_the_console_script_imports_is_one_line():
+    """^C between the console script's first import (the package) and main(): the imports of
+    backport.cli take a while, and a traceback from the middle of one is what a user saw."""
+    script = ("import sys; sys.argv[0] = '/usr/local/bin/backport'; import backport, os, signal; "
+              "os.kill(os.getpid(), signal.SIGINT); import time; time.sleep(30)")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 128 + signal.SIGINT, (run.returncode, run.stderr)
+    assert run.stderr == "backport: interrupted\n", run.stderr
+
+
 def test_interrupt_leaves_no_output(tmp_path, monkeypatch, trees, capsys):
     from backport import cli
     base, target = trees

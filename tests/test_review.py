@@ -150,3 +150,27 @@ def test_change_to_the_change():
     finally:
         monkey.which = which
     assert change_diff(_hunk(ref, None, Verdict.MISSING)) == ("", "")
+
+
+def test_sigterm_while_paging_ends_the_pager_and_the_run(out, tmp_path):
+    """SIGTERM to a review that waits for its pager: the pager gets the signal too, the run ends
+    with 128+SIGTERM and one line; ^C alone would be the pager's to handle (less keeps running)."""
+    import signal
+    import time
+    pidfile = tmp_path / "pager.pid"
+    child = spawn([str(out)], PAGER=f"echo $$ > {pidfile}; cat >/dev/null; exec sleep 600")
+    deadline = time.monotonic() + 20
+    while not (pidfile.exists() and pidfile.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pager = int(pidfile.read_text())
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 128 + signal.SIGTERM, (child.exitstatus, child.signalstatus)
+    assert "terminated by SIGTERM" in child.before and "Traceback" not in child.before
+    try:
+        os.kill(pager, 0)  # the run waited for (reaped) its pager, so only a live one answers
+    except ProcessLookupError:
+        return
+    os.kill(pager, signal.SIGKILL)
+    pytest.fail("the pager outlived the run")
