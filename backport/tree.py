@@ -18,9 +18,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-import git
-
-from .encoding import decode
+from .encoding import decode, encode
 from .errors import TreeError
 
 
@@ -112,11 +110,14 @@ class Repository:
     """A user's git checkout, used read-only through git objects."""
 
     def __init__(self, path: str):
-        try:
-            self.git_repo = git.Repo(path, search_parent_directories=False)
-        except (git.exc.NoSuchPathError, git.exc.InvalidGitRepositoryError):
-            raise TreeError("not a git repository", source=path) from None
+        if not _plain_checkout(path):  # anything else (bare, worktree, submodule): GitPython decides
+            import git  # its import runs `git version`: only here, where it is needed
+            try:
+                git.Repo(path, search_parent_directories=False)
+            except (git.exc.NoSuchPathError, git.exc.InvalidGitRepositoryError):
+                raise TreeError("not a git repository", source=path) from None
         self.path = path
+        self._cat = CatFile(path)  # one long-lived `git cat-file --batch` for single reads
         self._blobs: dict[tuple[str, str], str | None] = {}  # (commit, path) -> text, None: no such file
         self._resolved: dict[str, str] = {}
         self._modes: dict[tuple[str, str], str | None] = {}  # (commit, path) -> 100644, 100755, 120000
@@ -183,7 +184,7 @@ class Repository:
             self._blobs[(commit, path)] = None
         if not listed:
             return
-        run = self._git("cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in listed).encode())
+        run = self._git(*_SMALL_PACK_WINDOWS, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in listed).encode())
         if run.returncode != 0:
             raise TreeError(_unreadable(decode(run.stderr)) or f"git cat-file failed in {self.path}: "
                             f"{decode(run.stderr).strip()}")
@@ -197,12 +198,12 @@ class Repository:
         if "\n" in path:  # that process reads one name a line
             self.prefetch(commit, [path])
             return self._blobs[(commit, path)]
-        try:
-            _, kind, _, data = self.git_repo.git.get_object_data(f"{commit}:{path}")
-        except (ValueError, git.exc.GitCommandError):
+        found = self._cat.get(f"{commit}:{path}")
+        if found is None:
             self._check_absent(commit, [path])
             return None
-        return decode(data) if kind in (b"blob", "blob") else None
+        kind, data = found
+        return decode(data) if kind == b"blob" else None
 
     def mode(self, commit: str, path: str) -> str | None:
         """The file's git mode (100644, 100755, 120000), None when the tree has no such file."""
@@ -311,6 +312,75 @@ class DirTree(Tree):
         env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(self.root.parent))
         out = subprocess.run(args, capture_output=True, cwd=self.root, env=env)
         return _parse_grep(decode(out.stdout))
+
+
+def _plain_checkout(path: str) -> bool:
+    """``path`` holds a ``.git`` directory git would take for a repository (a HEAD naming a ref
+    or a commit, ``objects/``, ``refs/``; no worktree or environment overrides): what GitPython
+    accepts without a doubt, decided without importing it."""
+    if any(os.environ.get(v) is not None for v in ("GIT_DIR", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")):
+        return False
+    dotgit = os.path.join(path, ".git")
+    if not os.path.isdir(dotgit) or os.path.lexists(os.path.join(dotgit, "commondir")):
+        return False
+    try:
+        with open(os.path.join(dotgit, "HEAD"), "rb") as f:
+            head = f.read(256)
+    except OSError:
+        return False
+    named = head.startswith(b"ref:") and head[4:].lstrip().startswith(b"refs/")
+    return (named or bool(re.match(rb"(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40})", head))) \
+        and os.path.isdir(os.path.join(dotgit, "objects")) and os.path.isdir(os.path.join(dotgit, "refs"))
+
+
+class CatFile:
+    """One ``git cat-file --batch`` process kept for the life of the repository: an object name
+    in, its type and content out; started on first use, started afresh after git exits (it
+    exits on a corrupt object)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._proc: subprocess.Popen | None = None
+
+    def get(self, spec: str) -> tuple[bytes, bytes] | None:
+        """(type, content) of the object ``spec`` names, None when git has none (or died)."""
+        proc = self._start()
+        try:
+            proc.stdin.write(encode(spec) + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline()
+        except OSError:
+            header = b""
+        fields = header.split()
+        if len(fields) != 3 or not fields[2].isdigit():
+            if not header:
+                self.close()
+            return None
+        size = int(fields[2])
+        return fields[1], proc.stdout.read(size + 1)[:size]
+
+    def _start(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(["git", "-C", self.path, *_SMALL_PACK_WINDOWS, "cat-file", "--batch"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL)
+        return self._proc
+
+    def close(self) -> None:
+        if self._proc is not None:
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+            self._proc.wait()
+            self._proc = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit
+            pass
 
 
 def _unreadable(stderr: str) -> str | None:
