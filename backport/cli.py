@@ -11,16 +11,26 @@ from . import _interrupted_while_starting
 if __name__ == "__main__":  # `python -m backport.cli`: argv[0] is the file, so the package did not
     signal.signal(signal.SIGINT, _interrupted_while_starting)  # trap ^C during the imports below
 
-from rich.console import Console  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 from . import __version__
-from .safetext import line, text_console
 from .errors import BackportError, ReaderLeft
 from .inputs import DEFAULT_LIMIT, parse_size
 from .options import PortOptions
-from .output import Output
-from .runner import progress_bar, run_port  # noqa: F401 - progress_bar: the port's own, re-exported for tests
-from .model import PortResult
+from .safetext import line, text_console
+
+if TYPE_CHECKING:  # the port's modules (rich, email, tree-sitter) are imported when a command runs
+    from rich.console import Console
+
+    from .model import PortResult
+    from .output import Output
+
+
+def __getattr__(name: str):
+    if name == "progress_bar":  # the port's own, re-exported for tests
+        from .runner import progress_bar
+        return progress_bar
+    raise AttributeError(name)
 
 EXIT_OK, EXIT_NEEDS_HUMAN, EXIT_ERROR = 0, 1, 2
 
@@ -252,6 +262,7 @@ def _main(argv: list[str] | None) -> int:
             from .demo import run_demo
             results, out = run_demo(options)
         else:
+            from .runner import run_port
             results, out = run_port(options)
     except BackportError as err:
         if isinstance(err, ReaderLeft):
