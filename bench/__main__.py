@@ -63,6 +63,23 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_merge(args) -> int:
+    """One results file from runs of the same selection split by direction (two processes)."""
+    import json
+    from pathlib import Path
+    from . import report, run
+    parts = [json.loads(Path(p).read_text()) for p in args.parts]
+    merged = dict(parts[0])
+    merged["cases"] = [c for p in parts for c in p["cases"]]
+    merged["summary"] = run.summarise(merged["cases"], merged["tools"])
+    merged["selection"] = parts[0]["selection"].replace(
+        "direction=backport", "direction=both (run as two processes, one per direction)")
+    Path(args.json).write_text(json.dumps(merged, indent=1) + "\n")
+    Path(args.markdown).write_text(report.render(merged))
+    print(f"wrote {args.json} and {args.markdown}")
+    return 0
+
+
 def cmd_smoke(args) -> int:
     from . import smoke
     results = smoke.smoke(log=print if args.verbose else (lambda *a: None))
@@ -116,6 +133,11 @@ def main(argv=None) -> int:
     p.add_argument("--json", default=str(config.BENCH_DIR / "results.json"))
     p.add_argument("--markdown", default=str(config.BENCH_DIR / "RESULTS.md"))
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("merge", help="one results.json from runs split by direction")
+    p.add_argument("parts", nargs="+", help="results JSON files of the same selection")
+    p.add_argument("--json", default=str(config.BENCH_DIR / "results.json"))
+    p.add_argument("--markdown", default=str(config.BENCH_DIR / "RESULTS.md"))
+    p.set_defaults(func=cmd_merge)
     p = sub.add_parser("smoke", help="the whole harness on tiny trees, offline, in seconds")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_smoke)

@@ -89,6 +89,9 @@ def run(manifest: dict, repo: Path, *, directions=cases.DIRECTIONS, limit=None, 
 
 
 def backport_commit() -> str | None:
+    """$BENCH_BACKPORT_COMMIT (a snapshot run through $BACKPORT_CMD), else this checkout's HEAD."""
+    if named := os.environ.get("BENCH_BACKPORT_COMMIT"):
+        return named
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True)

@@ -86,7 +86,8 @@ def judge_hunks(outcome, case: dict) -> list[dict]:
     found = match_placed(outcome.hunks, placed, case["path"])
     return [{"index": hunk.get("index", i + 1), "verdict": hunk.get("verdict"),
              "clean": hunk.get("verdict") in CLEAN, "placed": mine is not None,
-             "right": mine is not None and hunk_is_right(mine, spans)}
+             "right": mine is not None and hunk_is_right(mine, spans),
+             "reason": hunk.get("reason"), "warnings": hunk.get("warnings") or []}
             for i, (hunk, mine) in enumerate(zip(outcome.hunks, found))]
 
 
