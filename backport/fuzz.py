@@ -199,9 +199,7 @@ def unified_diff(path: str, before: bytes, after: bytes, context: int = 3) -> by
     for line in body:
         if line.startswith(("---", "+++")):
             out.append(line.rstrip("\n").rstrip("\t") + "\n" if line.endswith("\n") else line + "\n")
-        elif line.startswith("@@"):
-            out.append(line)
-        elif line.endswith("\n"):
+        elif line.startswith("@@") or line.endswith("\n"):
             out.append(line)
         else:
             out.append(line + "\n\\ No newline at end of file\n")
