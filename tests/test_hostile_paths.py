@@ -21,8 +21,16 @@ from pathlib import Path
 import pytest
 
 from conftest import git, make_repo
-from test_hostile import (BASE_C, MAIL_HEAD, PATCH, assert_one_line_error, checkout_state, run_cli, state,
-                          trees, write_tree)  # noqa: F401 - trees is a fixture
+from test_hostile import (
+    BASE_C,
+    MAIL_HEAD,
+    PATCH,
+    checkout_state,
+    run_cli,
+    state,
+    trees,  # noqa: F401 - trees is a fixture
+    write_tree,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -318,8 +326,9 @@ def test_out_that_appears_during_the_run_is_not_replaced(tmp_path, repo, patch, 
 
 def test_force_does_not_replace_an_out_swapped_during_the_run(tmp_path, previous, repo, patch, monkeypatch, capsys,
                                                              rename_kind):
-    from backport import cli
     import shutil
+
+    from backport import cli
 
     def swap():
         shutil.rmtree(previous)
@@ -353,8 +362,8 @@ def test_force_keeps_the_old_output_until_the_new_one_is_in_place(tmp_path, prev
 
 @pytest.mark.parametrize("code", [errno.EXDEV, errno.EBUSY, errno.EACCES])
 def test_rename_errors_are_one_line(tmp_path, previous, repo, patch, monkeypatch, capsys, code):
-    from backport import cli
     import backport.paths as paths
+    from backport import cli
 
     def fail(src, dst, flags):
         raise OSError(code, os.strerror(code))
@@ -653,11 +662,13 @@ def test_minimal_report_renders(tmp_path):
 
 def test_every_report_that_passes_validation_renders(tmp_path, previous):
     """Random values put into every field of a real report: refused with one line, or shown."""
+    import io
     import random
+
+    from rich.console import Console
+
     from backport.report import SchemaError, load_json
     from backport.review import render_review
-    from rich.console import Console
-    import io
     doc = json.loads((previous / "report.json").read_text())
     fields = list(_paths(doc))
     values = [None, "", "x", "[/x]", "\x1b]52;c;aGk=\x07", 0, -1, 1, 2**31, True, False, 1.5, [], {}, ["x"],
