@@ -35,7 +35,8 @@ def versions(root: Path) -> list[str]:
 def build_repo(root: Path, where: Path) -> list[str]:
     """A git repository at ``where`` with one commit and tag v<version> per demo tree."""
     env = dict(os.environ, **_GIT_ENV)
-    run = lambda *a: subprocess.run(["git", "-C", str(where), *a], check=True, env=env, capture_output=True)
+    def run(*a):
+        return subprocess.run(["git", "-C", str(where), *a], check=True, env=env, capture_output=True)
     subprocess.run(["git", "init", "-q", "-b", "master", str(where)], check=True, capture_output=True)
     tags = []
     for version in versions(root):
