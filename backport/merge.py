@@ -16,10 +16,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .encoding import decode, encode
 from .indent import norm
 from .locate import Block, Edit
 from .regenerate import Text, apply_edits
-from .encoding import decode, encode
 
 STRATEGY = "3-way merge"
 
