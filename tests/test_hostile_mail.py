@@ -295,6 +295,7 @@ def test_fuzz_mail_target_finds_nothing_on_a_fixed_sample():
     """The fuzz driver's mail-writer target (``python -m backport.fuzz --target mail``) on 150 fixed
     inputs: hostile encoded words, CR/LF, NUL, ESC, address specials, misread body lines."""
     import random
+
     from backport import fuzz
     found = {n: what for n in range(150) if (what := fuzz.run_mail(fuzz.make_mail(random.Random(f"0:mail:{n}"))))}
     assert not found, found
