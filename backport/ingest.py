@@ -30,12 +30,27 @@ from dataclasses import replace
 import unidiff
 from unidiff.errors import UnidiffParseError
 
-from .encoding import decode
 from .diffscan import HUNK_HEADER, FileRecord, Scanner, normalised
+from .encoding import decode
 from .errors import PatchError
-from .mail import (FORMAT_PATCH_FROM, GITLOG, MBOX_FROM, MailText, base_commit, body_end, clean_prose,
-                   clean_subject, gitlog, header_end, mail_body, mail_fields, messages, pseudo_headers,
-                   split_lines, upstream_id)
+from .mail import (
+    FORMAT_PATCH_FROM,
+    GITLOG,
+    MBOX_FROM,
+    MailText,
+    base_commit,
+    body_end,
+    clean_prose,
+    clean_subject,
+    gitlog,
+    header_end,
+    mail_body,
+    mail_fields,
+    messages,
+    pseudo_headers,
+    split_lines,
+    upstream_id,
+)
 from .model import FileKind, FilePatch, Hunk, Line, Patch, PatchMeta
 from .safetext import one_line
 
