@@ -77,11 +77,7 @@ def window_pairs(repo: Path, window: dict, rules: dict, log=print) -> list[dict]
 # subjects from the Debian changelogs
 # --------------------------------------------------------------------------
 
-_STOP = set("""fix fixes fixed add adds remove drop use the and for with from into when
-not without avoid missing correct properly handle only also after before check under
-return error free leak null pointer dereference potential possible in on of to a an
-is be by at as it its out off up set get use-after-free uaf race condition
-that this are was were some all can may new old via per than them they their there""".split())
+_STOP = set(["fix", "fixes", "fixed", "add", "adds", "remove", "drop", "use", "the", "and", "for", "with", "from", "into", "when", "not", "without", "avoid", "missing", "correct", "properly", "handle", "only", "also", "after", "before", "check", "under", "return", "error", "free", "leak", "null", "pointer", "dereference", "potential", "possible", "in", "on", "of", "to", "a", "an", "is", "be", "by", "at", "as", "it", "its", "out", "off", "up", "set", "get", "use-after-free", "uaf", "race", "condition", "that", "this", "are", "was", "were", "some", "all", "can", "may", "new", "old", "via", "per", "than", "them", "they", "their", "there"])
 
 
 def words(text: str) -> set[str]:
@@ -226,7 +222,8 @@ def write_text(path: Path, text: str) -> None:
 
 def load_case(case_dir: Path) -> dict:
     """A materialised case as a dict of strings plus its metadata."""
-    read = lambda name: (case_dir / name).read_bytes().decode("utf-8", "surrogateescape")
+    def read(name):
+        return (case_dir / name).read_bytes().decode("utf-8", "surrogateescape")
     meta = json.loads(read("meta.json"))
     return {**meta, "dir": case_dir, "input": case_dir / "input.patch",
             "before": read("before"), "expected": read("expected")}
