@@ -98,11 +98,24 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .encoding import encode
 from . import __version__
+from .encoding import encode
+from .model import (
+    Check,
+    FixesCheck,
+    HunkResult,
+    Patch,
+    PatchMeta,
+    Place,
+    PortResult,
+    Rename,
+    Repair,
+    StableHint,
+    TargetResult,
+    Verdict,
+    diff_text,
+)
 from .safetext import line, visible
-from .model import (Check, FixesCheck, HunkResult, Patch, PatchMeta, Place, PortResult, Rename, Repair,
-                    StableHint, TargetResult, Verdict, diff_text)
 
 SCHEMA = 1
 _STYLE = {
