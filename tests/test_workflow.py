@@ -9,6 +9,7 @@ before the commit a fix ``Fixes:``, and ``linux-4.9.y`` a branch where
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -432,38 +433,38 @@ def test_quiet_prints_only_problems(checkout, capsys):
 
 
 def test_terminal_table_fits_80_columns_and_piped_rows_are_not_wrapped(checkout):
-    from backport.screen import render
     from backport.report import load_json
+    from backport.screen import render
     c = checkout
     rc, out, report = port(c, c["fix"], "--to", "linux-4.9.y")
     results, _, series = load_json(report)
-    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=open(os.devnull, "w"))
+    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=io.StringIO())
     render(results, series, str(out), console)
     text = console.export_text()
     assert all(len(x) <= 80 for x in text.splitlines())
     assert "linux-4.9.y" in text and "missing" in text and "not in the target" in text.replace("\n", " ")
-    piped = Console(width=1 << 16, record=True, force_terminal=False, color_system=None, file=open(os.devnull, "w"))
+    piped = Console(width=1 << 16, record=True, force_terminal=False, color_system=None, file=io.StringIO())
     render(results, series, str(out), piped)
     row = next(x for x in piped.export_text().splitlines() if "lib/calc.c#1" in x)
     assert row.rstrip().endswith("is not in the target tree")
 
 
 def test_long_target_names_stay_readable_at_80_columns(checkout):
-    from backport.screen import render
     from backport.report import load_json
+    from backport.screen import render
     c = checkout
     git(c["repo"], "branch", "stable/maintainers/linux-4.19.y", "linux-4.19.y")
     rc, out, report = port(c, c["first"], "--to", "stable/maintainers/linux-4.19.y")
     results, _, series = load_json(report)
-    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=open(os.devnull, "w"))
+    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=io.StringIO())
     render(results, series, str(out), console)
     row = next(x for x in console.export_text().splitlines() if "lib/calc.c#1" in x)
     assert row.startswith("linux-4.19.y ") and "offset" in row and "same text" in row
 
 
 def test_subjects_are_cut_with_an_ellipsis(checkout):
-    from backport.screen import cut, render
     from backport.report import load_json
+    from backport.screen import cut, render
     assert cut("x" * 100, 20) == "x" * 19 + "…" and cut("short", 20) == "short"
     c = checkout
     edit(c["repo"], "lib/calc.c", "\tint y = x * 2;\n", "\tint y = x * 3;\n")
@@ -471,7 +472,7 @@ def test_subjects_are_cut_with_an_ellipsis(checkout):
     sha = commit(c["repo"], long)
     rc, out, report = port(c, sha, "--to", "linux-4.19.y")
     results, _, series = load_json(report)
-    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=open(os.devnull, "w"))
+    console = Console(width=80, record=True, force_terminal=True, color_system=None, file=io.StringIO())
     render(results, series, str(out), console)
     title = console.export_text().splitlines()[0]
     assert title.startswith("lib: helper() triples its argument") and "…  (base " in title and len(title) <= 80
