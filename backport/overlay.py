@@ -15,9 +15,9 @@ import hashlib
 import os
 import re
 
+from .encoding import encode
 from .model import ADDED, NO_EOL, REMOVED, TEXT_CHANGES, FileKind, FilePatch
 from .regenerate import Text
-from .encoding import encode
 from .tree import DirTree, GitTree, Tree
 
 
