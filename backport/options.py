@@ -41,7 +41,7 @@ class PortOptions:
     reports: ReportOptions = ReportOptions()
 
     @classmethod
-    def from_args(cls, args) -> "PortOptions":
+    def from_args(cls, args) -> PortOptions:
         """The options of a parsed ``port`` or ``demo`` command line."""
         patch = getattr(args, "patch", None)
         return cls(
