@@ -69,7 +69,7 @@ def split_lines(text: str) -> list[str]:
         lines.pop()
     heads = [s for s in lines if s.startswith(_DIFF_HEADS)]
     if heads and not all(s.endswith("\r") for s in heads):
-        return [s[:-1] if s.endswith("\r") and not s[:1] in " +-" else s for s in lines]
+        return [s[:-1] if s.endswith("\r") and s[:1] not in " +-" else s for s in lines]
     return [s[:-1] if s.endswith("\r") else s for s in lines]
 
 
