@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import resource
 import shutil
 import signal
@@ -64,7 +63,7 @@ index 88ae9e0..6326deb 100644
  	return y;
  }
  
-"""
+"""  # noqa: E101, W293 - a diff of kernel code: tab-indented lines behind the one-space context mark
 
 MAIL_HEAD = """\
 From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001
@@ -121,8 +120,9 @@ def run_cli(*args, cwd=None, timeout=120, fork=None, **kw) -> subprocess.Complet
 
 
 def _forked_cli(args: list[str], cwd, timeout: float) -> subprocess.CompletedProcess:
-    import backport.cli  # noqa: F401 - imported before the fork, once
     import tempfile
+
+    import backport.cli  # noqa: F401 - imported before the fork, once
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         pid = os.fork()
         if pid == 0:  # the child: behave like `python -m backport.cli ARGS`
@@ -131,9 +131,9 @@ def _forked_cli(args: list[str], cwd, timeout: float) -> subprocess.CompletedPro
                 os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
                 os.dup2(out.fileno(), 1)
                 os.dup2(err.fileno(), 2)
-                sys.stdin = open(0, closefd=False)
-                sys.stdout = open(1, "w", closefd=False)
-                sys.stderr = open(2, "w", closefd=False)
+                sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the child's own streams, until it exits
+                sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+                sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
                 sys.argv = ["backport", *args]
                 if cwd:
                     os.chdir(cwd)
@@ -293,8 +293,8 @@ BAD_INPUTS = [
                                            1).encode(), ["No newline"], 6),
     ("dotdot-path", PATCH.replace("mm/a.c", "mm/../../etc/a.c").encode(), ["climbs out"], 1),
     ("absolute-path", PATCH.replace("--- a/mm/a.c", "--- /etc/passwd").encode(), ["climbs out"], 3),
-    ("rename-out", ("diff --git a/mm/a.c b/mm/b.c\nsimilarity index 100%\nrename from mm/a.c\n"
-                    "rename to ../../b.c\n").encode(), ["climbs out"], 4),
+    ("rename-out", (b"diff --git a/mm/a.c b/mm/b.c\nsimilarity index 100%\nrename from mm/a.c\n"
+                    b"rename to ../../b.c\n"), ["climbs out"], 4),
     ("plain-diff-dotdot", PATCH.replace("diff --git a/mm/a.c b/mm/a.c\nindex 88ae9e0..6326deb 100644\n", "")
      .replace("a/mm/a.c", "../mm/a.c").encode(), ["climbs out"], 1),
     ("not-in-base", PATCH.replace("mm/a.c", "mm/nothere.c").encode(), ["mm/nothere.c does not exist in base"], 1),
@@ -634,7 +634,7 @@ diff --git a/Documentation/mm/swap.rst b/Documentation/mm/swap.rst
  Swap is good.
 -It uses disks.
 +It uses disks and zswap.
-"""
+"""  # noqa: E101, W293 - a diff: tab-indented lines behind the one-space context mark
 
 
 def test_non_c_files_are_ported_by_text(tmp_path):
