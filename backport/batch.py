@@ -24,13 +24,13 @@ import time
 from collections import deque
 from pathlib import Path
 
-from .encoding import decode
 from . import __version__
+from .encoding import decode
 from .errors import BackportError, PatchError
 from .ingest import read_patches
+from .options import SeriesOptions
 from .output import Output, unique_dirnames
 from .paths import Inputs, check_paths
-from .options import SeriesOptions
 from .pipeline import port
 from .runner import pick_base
 from .tree import Repository, open_tree
