@@ -42,11 +42,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 from . import __version__
+from .encoding import encode
 from .errors import OutputError
 from .model import PortResult, TargetResult, Verdict
 from .safetext import line, one_line, unsafe_in, visible
 from .stable import doubts
-from .encoding import encode
 
 _WEB_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{2}:\d{2}:\d{2}) (\w+)$")
 ZEROS = "0" * 40
