@@ -1,6 +1,5 @@
 """Unit tests, one group per pipeline stage."""
 import shutil
-import subprocess
 
 import pytest
 
@@ -10,12 +9,11 @@ from backport.base import repair_patch
 from backport.errors import BaseMismatch
 from backport.indent import Indenter
 from backport.ingest import read_patches
+from backport.locate import Edit
 from backport.model import diff_text
 from backport.regenerate import Text, make_hunks
-from backport.locate import Edit
 from backport.renames import RenameMap, explained, learn_from
 from backport.tree import DirTree
-
 from conftest import DEMO, SEED, apply_check, git, make_repo
 
 FUNC = """static int helper(void)
