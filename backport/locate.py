@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-
 from difflib import SequenceMatcher
 
 from .align import Alignment, Pair, align
 from .cparse import CFile, Function, Unit, UnitKind
 from .indent import norm
 from .model import CONTEXT, NO_EOL, REMOVED, Hunk
-
 
 SKIP = 2  # base statements the target dropped that may sit between a change and its anchor
 
