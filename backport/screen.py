@@ -13,16 +13,15 @@ aligned, never wrapped at a fixed width.
 """
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from rich import box
 
 from .model import PortResult, TargetResult
+from .safetext import line as _line  # input text shown as text only (control characters escaped)
 from .series import message_hazards, review_items
 from .stable import describe, doubts
-
-from .safetext import line as _line  # input text shown as text only (control characters escaped)
 
 SUBJECT = 60  # characters of a subject shown in a title
 _STYLE = {"exact": "green", "offset": "green", "whitespace": "green", "drifted": "yellow", "renamed": "yellow",
