@@ -30,7 +30,7 @@ class Text:
     lines: tuple[str, ...]
 
     @classmethod
-    def of(cls, text: str) -> "Text":
+    def of(cls, text: str) -> Text:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             return cls(tuple(lines[:-1]))
