@@ -46,7 +46,7 @@ def pct(part: int, whole: int) -> str:
 
 def outcome_table(group: dict, names: list[str]) -> list[str]:
     n = group["cases"]
-    lines = [f"| tool | applied | L1 | wrong-but-applied |", "|---|---|---|---|"]
+    lines = ["| tool | applied | L1 | wrong-but-applied |", "|---|---|---|---|"]
     for name in names:
         t = group[name]
         lines.append(f"| {name} | {pct(t['applied'], n)} | {pct(t['l1'], n)} | "
