@@ -104,7 +104,7 @@ def _callee_rename(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | 
     return (old, new) if old != new and _is_ident(old) and _is_ident(new) else None
 
 
-def explained(pair: Pair, renames: "RenameMap", function: str | None) -> bool:
+def explained(pair: Pair, renames: RenameMap, function: str | None) -> bool:
     """A changed statement whose every difference is a known rename or added/dropped arguments.
 
     With the renames applied, one statement's tokens must be a subsequence of
