@@ -23,8 +23,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from .model import Check, PortResult
 from .encoding import encode
+from .model import Check, PortResult
 
 NAME = "check-cmd"
 TIMEOUT = 3600  # seconds; a build of the touched objects fits
