@@ -42,9 +42,9 @@ from rich.text import Text
 
 from .encoding import decode, encode
 from .errors import BackportError
-from .safetext import line, text_console, visible
 from .model import HunkResult, PortResult, TargetResult
-from .report import SchemaError, _STYLE, load_json
+from .report import _STYLE, SchemaError, load_json
+from .safetext import line, text_console, visible
 
 ADDED_BG, REMOVED_BG = "on #0f3319", "on #3f1418"
 THEME = "ansi_dark"
@@ -90,7 +90,8 @@ def change_diff(h: HunkResult) -> tuple[str, str]:
     ref, new = _body(h.reference), _body(h.regenerated)
     if ref == new:
         return "same", ""
-    old_side = lambda lines: [ln for ln in lines[1:] if not ln.startswith("+")]
+    def old_side(lines):
+        return [ln for ln in lines[1:] if not ln.startswith("+")]
     if old_side(ref) == old_side(new) and shutil.which("interdiff"):
         out = _interdiff(h)
         if out is not None:
