@@ -90,7 +90,7 @@ def _positions(lines: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def find_hunk(hunk: Hunk, lines: list[str], damaged: bool, index: "_LineIndex | None" = None) -> int | None:
+def find_hunk(hunk: Hunk, lines: list[str], damaged: bool, index: _LineIndex | None = None) -> int | None:
     """0-based index of the base line where the hunk's old side starts.
 
     Byte-exact matches win; then whitespace-insensitive ones (damaged copies);
