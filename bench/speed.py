@@ -83,13 +83,14 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Figures:
         stats = Path(tmp) / "time"
         wrapped = ["/usr/bin/time", "-q", "-f", "%U %S %M", "-o", str(stats), *cmd]
         start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "err", "wb"))
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        status = proc.wait()
-        wall = time.perf_counter() - start
-        sampler.stop()
+        with open(Path(tmp) / "err", "wb") as err:
+            proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+            sampler = TreeSampler(proc.pid)
+            sampler.start()
+            status = proc.wait()
+            wall = time.perf_counter() - start
+            sampler.stop()
         user, sys_, rss = stats.read_text().split()[-3:]
         if status not in (0, 1):
             sys.stderr.write((Path(tmp) / "err").read_text(errors="replace")[-2000:])
@@ -139,7 +140,8 @@ class TreeSampler(threading.Thread):
 
 
 def median_of(runs: list[Figures]) -> Figures:
-    med = lambda key: statistics.median(getattr(r, key) for r in runs)
+    def med(key):
+        return statistics.median(getattr(r, key) for r in runs)
     return Figures(med("cpu"), med("user"), med("sys"), med("wall"), int(med("rss_kb")),
                    int(med("tree_rss_kb")), max(r.status for r in runs))
 
@@ -247,7 +249,7 @@ def verdicts(out: Path) -> str:
     if not Path(str(out) + ".json").exists():
         return "no report"
     report = json.loads(Path(str(out) + ".json").read_text())
-    patches = report["patches"] if "patches" in report else [report]
+    patches = report.get("patches", [report])
     return ", ".join(h["verdict"] for p in patches for t in p["targets"] for h in t["hunks"])
 
 
@@ -283,7 +285,7 @@ def speed(runs: int = 3, src: str | None = None, jobs: int | None = None, only: 
                          "figures": figures.__dict__, "verdicts": verdicts(out)})
             log(f"{case['name']}: {figures.cpu:.3f} s CPU, {figures.wall:.3f} s wall, "
                 f"{figures.rss_kb // 1024} MB / {figures.tree_rss_kb // 1024} MB; {rows[-1]['verdicts']}")
-    return {"when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    return {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
             "commit": _commit(src), "runs": runs, "warmup": warmup, "jobs": jobs, "floor": floor.__dict__, "rows": rows}
 
