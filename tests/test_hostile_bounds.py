@@ -112,6 +112,7 @@ class _Counting:
 
     def __init__(self, monkeypatch):
         import difflib
+
         from backport import align
         real = difflib.SequenceMatcher
         outer = self
@@ -183,6 +184,7 @@ def test_thousands_of_unclosed_heads_parse_in_linear_work(monkeypatch):
     """5,000 kernel-style heads with '{' and no '}' but the last: one function, found by text,
     with field names read by one cursor walk (not child by child, each a walk of its own)."""
     import tree_sitter
+
     from backport.cparse import parse
     n = 5_000
     calls = []
