@@ -20,7 +20,6 @@ from backport.cli import main
 from backport.locate import definition_pattern
 from backport.pipeline import Sources
 from backport.tree import DirTree, GitTree, Repository
-
 from conftest import SEED, git, make_repo
 
 FILES = {
@@ -228,9 +227,10 @@ def _file_diff(name: str, added: int, deleted: int) -> str:
     [("kernel/sched/core.c", 400, 0), ("kernel/sched/fair.c", 1, 399)],
 ])
 def test_python_diffstat_is_gits(files):
+    import subprocess
+
     from backport import series
     from conftest import ROOT
-    import subprocess
     diff = "".join(_file_diff(*f) for f in files)
     assert series._counts(diff) is not None
     run = subprocess.run(["git", "apply", "--stat", "--summary", "-"], input=diff.encode(), capture_output=True,
