@@ -285,6 +285,7 @@ def _mail_repo() -> Path:
     """A one-file repository the generated mails apply to (built once per test run)."""
     if "path" not in _MAIL_REPO:
         import subprocess
+
         from conftest import git
         where = Path(tempfile.mkdtemp(prefix="mail-props-")) / "repo"
         subprocess.run(["git", "init", "-q", "-b", "master", str(where)], check=True)
@@ -321,6 +322,7 @@ def test_written_mail_reads_back_through_git_mailinfo_and_am(subject, name, line
     through ``git mailinfo``, the same author, subject and message; ``git am`` applies it; and no
     header line is ever added, whatever the input holds."""
     import subprocess
+
     from backport.safetext import one_line
     from backport.series import _display_name, message_hazards
     body = "\n".join(lines)
@@ -342,8 +344,9 @@ def test_written_mail_reads_back_through_git_mailinfo_and_am(subject, name, line
     assert strip((where / "msg").read_bytes().decode()) == strip(body)
     clone = where / "clone"
     subprocess.run(["git", "clone", "-q", str(_mail_repo()), str(clone)], check=True, capture_output=True)
-    from conftest import GIT_ENV
     import os
+
+    from conftest import GIT_ENV
     am = subprocess.run(["git", "-C", str(clone), "am", str(where / "m.patch")], capture_output=True,
                         env=dict(os.environ, **GIT_ENV))
     assert am.returncode == 0, am.stderr.decode()
