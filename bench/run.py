@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import cases, config, score, tools
+from . import cases, score, tools
 
 EASY = "patch --fuzz=0"  # a case is easy when this already gets it right
 
@@ -78,7 +78,7 @@ def run(manifest: dict, repo: Path, *, directions=cases.DIRECTIONS, limit=None, 
         entries.append(run_case(cases.load_case(case_dir), repo, names))
         if n % 50 == 0 or n == len(todo):
             log(f"  {n}/{len(todo)} cases, {time.monotonic() - started:.0f} s")
-    return {"schema": 1, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    return {"schema": 1, "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine": machine(), "manifest": manifest_summary(manifest),
             "tools": names, "tool_versions": tool_versions(),
             "backport_startup_s": (tools.startup_cost()
