@@ -29,6 +29,7 @@ def cmd_cases(args) -> int:
 def cmd_run(args) -> int:
     import json
     from pathlib import Path
+
     from . import report, run
     manifest = config.load_manifest()
     names = run.tool_names(args.tool, args.no_backport)
@@ -57,6 +58,7 @@ def describe_selection(args) -> str:
 def cmd_report(args) -> int:
     import json
     from pathlib import Path
+
     from . import report
     results = json.loads(Path(args.json).read_text())
     Path(args.markdown).write_text(report.render(results))
@@ -94,6 +96,7 @@ def cmd_smoke(args) -> int:
 def cmd_speed(args) -> int:
     import json
     from pathlib import Path
+
     from . import speed
     results = speed.speed(runs=args.runs, src=args.src, jobs=args.jobs, only=args.case, warmup=args.warmup)
     Path(args.markdown).write_text(speed.render(results))
