@@ -85,7 +85,7 @@ def _grep_args(pattern: str, word: bool, fixed: bool) -> list[str]:
 class GitTree(Tree):
     """A commit of a git repository, read with cat-file / grep."""
 
-    def __init__(self, repo: "Repository", ref: str):
+    def __init__(self, repo: Repository, ref: str):
         self.repo = repo
         self.name = ref
         self.commit = repo.resolve(ref)
@@ -265,7 +265,7 @@ class Repository:
             known.update({n: n in found for n in ask + extra})
         return {n for n in names if known[n]}
 
-    @lru_cache(maxsize=1024)
+    @lru_cache(maxsize=1024)  # noqa: B019 - a Repository lives for the whole run
     def _words(self, commit, names, paths) -> set[str]:
         args = ["git", "-C", self.path, *_SMALL_PACK_WINDOWS, "grep", "-o", "-h", "-w", "-F", "-I"]
         args += [x for n in names for x in ("-e", n)] + [commit, "--", *paths]
