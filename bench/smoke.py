@@ -34,7 +34,7 @@ def tiny_trees(root: Path) -> tuple[Path, Path]:
     for name in ("alpha", "beta", "gamma", "delta"):
         body += [f"int {name}_step(int value)", "{", f"\tint {name}_local = value * 2;", "",
                  f"\tcounter += {name}_local;", f"\tif ({name}_local > 64)",
-                 f"\t\treturn -EINVAL;", f"\treturn {name}_local;", "}", ""]
+                 "\t\treturn -EINVAL;", f"\treturn {name}_local;", "}", ""]
     old, new = root / "tiny-old", root / "tiny-new"
     write_tree(old, {"lib/step.c": "\n".join(body) + "\n"})
     newer = ["/* SPDX-License-Identifier: GPL-2.0 */", "/* grown header */", ""] + body
