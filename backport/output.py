@@ -6,18 +6,18 @@ no half-written series.  An existing output directory is replaced only with
 from __future__ import annotations
 
 import os
-import sys
 import shutil
 import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from .encoding import encode
 from .errors import OutputError, ReaderLeft
-from .paths import place, previous_output, signals_held, swap, _same, _still_output
 from .model import PortResult
 from .options import ReportOptions, SeriesOptions
+from .paths import _same, _still_output, place, previous_output, signals_held, swap
 from .report import dump_json, render_markdown
 from .series import SeriesEntry, cover_letter, mail, review_items, slug
 from .stable import series_name
@@ -58,7 +58,7 @@ class Output:
             st = previous_output(self.path)
             self.previous = (st.st_dev, st.st_ino)
 
-    def nested(self, name: str) -> "Output":
+    def nested(self, name: str) -> Output:
         """A writer for ``OUT/<name>/`` inside this output's staging directory (batch mode)."""
         sub = Output.__new__(Output)
         sub.path, sub.force, sub.files, sub.series = self.path / name, True, {}, []

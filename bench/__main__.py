@@ -69,6 +69,7 @@ def cmd_merge(args) -> int:
     """One results file from runs of the same selection split by direction (two processes)."""
     import json
     from pathlib import Path
+
     from . import report, run
     parts = [json.loads(Path(p).read_text()) for p in args.parts]
     merged = dict(parts[0])
