@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
@@ -73,16 +73,38 @@ class Function:
 
 
 @dataclass(frozen=True)
+class _Index:
+    """Where to look things up in a file: built with it, never changed."""
+
+    unit_starts: tuple[int, ...]
+    function_starts: tuple[int, ...]
+    by_name: dict[str, Function]  # the longest function of each name
+
+    @classmethod
+    def of(cls, units: tuple[Unit, ...], functions: tuple[Function, ...]) -> _Index:
+        by_name: dict[str, Function] = {}
+        for f in functions:
+            if f.name not in by_name or f.end - f.start > by_name[f.name].end - by_name[f.name].start:
+                by_name[f.name] = f
+        return cls(tuple(u.start for u in units), tuple(f.start for f in functions), by_name)
+
+
+@dataclass(frozen=True)
 class CFile:
     lines: tuple[str, ...]  # the text, one entry per line, without newlines
     units: tuple[Unit, ...]
     functions: tuple[Function, ...]
     errors: int  # ERROR and MISSING nodes in the whole file
+    index: _Index = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, lines: tuple[str, ...], units: tuple[Unit, ...], functions: tuple[Function, ...],
+           errors: int) -> CFile:
+        return cls(lines, units, functions, errors, _Index.of(units, functions))
 
     def function_at(self, line: int) -> Function | None:
         """The innermost function whose lines contain ``line``."""
-        starts = self._index("_fn_starts", lambda: [f.start for f in self.functions])
-        k = bisect_right(starts, line)
+        k = bisect_right(self.index.function_starts, line)
         inside = [f for f in self.functions[max(0, k - 8):k] if f.start <= line <= f.end]
         if not inside:  # nested or overlapping spans (text-found functions): look at all
             inside = [f for f in self.functions[:k] if f.start <= line <= f.end]
@@ -90,28 +112,12 @@ class CFile:
 
     def function(self, name: str) -> Function | None:
         """The longest function of that name (a prototype-like fragment loses to the body)."""
-        by_name = self._index("_fn_names", self._functions_by_name)
-        return by_name.get(name)
-
-    def _functions_by_name(self) -> dict[str, Function]:
-        out: dict[str, Function] = {}
-        for f in self.functions:
-            if f.name not in out or f.end - f.start > out[f.name].end - out[f.name].start:
-                out[f.name] = f
-        return out
-
-    def _index(self, key: str, make):
-        if key not in self.__dict__:
-            object.__setattr__(self, key, make())
-        return self.__dict__[key]
+        return self.index.by_name.get(name)
 
     def units_between(self, start: int, end: int) -> list[Unit]:
-        starts = self._starts()
+        starts = self.index.unit_starts
         lo, hi = bisect_left(starts, start), bisect_right(starts, end)
         return [u for u in self.units[lo:hi] if u.end <= end]
-
-    def _starts(self) -> list[int]:
-        return self._index("_start_lines", lambda: [u.start for u in self.units])
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +135,7 @@ def parse(text: str) -> CFile:
     tokens, comments = _lex(text)
     units = _units(lines, walk.boundaries, tokens, comments)
     functions = _merge_functions(walk.functions, _functions_by_text(lines))
-    return CFile(lines, units, functions, _count_errors(root))
+    return CFile.of(lines, units, functions, _count_errors(root))
 
 
 _TOP = frozenset({"translation_unit", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif",
@@ -417,4 +423,4 @@ def parse_lines(text: str) -> CFile:
     """A file that is not C (Kconfig, Makefile, Documentation): one unit per line."""
     lines = tuple(text.split("\n"))
     units = tuple(Unit(no, no, UnitKind.CODE, tuple(s.split()), "") for no, s in enumerate(lines, 1) if s.strip())
-    return CFile(lines, units, (), 0)
+    return CFile.of(lines, units, (), 0)

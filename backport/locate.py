@@ -115,13 +115,16 @@ def make_scope(base_path: str, base_file: CFile, fn: Function | None,
                  base_file, target_file, alignment, target_fn.name if target_fn else None)
 
 
+# what function_bodies gives: the lengths, and (length, index, unit keys, function), by length
+Bodies = tuple[list[int], list[tuple[int, int, list[str], Function]]]
 RENAMED_BODY = 0.6  # unit similarity above which a function of another name is the same function
 
 
-def same_body(base_file: CFile, fn: Function, target_file: CFile) -> Function | None:
-    """The target function whose body matches ``fn``'s best, when clearly so."""
+def same_body(base_file: CFile, fn: Function, target_bodies: Bodies) -> Function | None:
+    """The target function whose body matches ``fn``'s best, when clearly so (``target_bodies``:
+    ``function_bodies`` of the target file)."""
     keys = [u.key for u in base_file.units_between(fn.start, fn.end)][1:]
-    lengths, bodies = target_file._index("_bodies", lambda: _bodies(target_file))
+    lengths, bodies = target_bodies
     # real_quick_ratio >= RENAMED_BODY needs the lengths within a factor of (2 - r) / r
     low = bisect_left(lengths, len(keys) * RENAMED_BODY / (2 - RENAMED_BODY) - 1e-9)
     high = bisect_right(lengths, len(keys) * (2 - RENAMED_BODY) / RENAMED_BODY + 1e-9)
@@ -138,8 +141,8 @@ def same_body(base_file: CFile, fn: Function, target_file: CFile) -> Function | 
     return scored[0][1]
 
 
-def _bodies(cfile: CFile) -> tuple[list[int], list[tuple[int, int, list[str], Function]]]:
-    """Each function's unit keys (head left out), by length: computed once per file."""
+def function_bodies(cfile: CFile) -> Bodies:
+    """Each function's unit keys (head left out), by length, for ``same_body``."""
     bodies = sorted((len(keys), k, keys, f) for k, f in enumerate(cfile.functions)
                     for keys in [[u.key for u in cfile.units_between(f.start, f.end)][1:]])
     return [b[0] for b in bodies], bodies

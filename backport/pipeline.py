@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from .base import repair_patch
-from .cparse import CFile, Function, UnitKind, function_errors, identifiers, parse, parse_lines
+from .cparse import CFile, Function, UnitKind, identifiers
 from .indent import norm
-from .locate import Edit, LineMap, same_body, Placement, Scope, blocks, changed_lines, definition_pattern, make_scope, place
+from .locate import Edit, LineMap, Placement, Scope, blocks, changed_lines, make_scope, place, same_body
 from .judge import Facts, Judgement, Placed, judge
 from .model import (TEXT_CHANGES, Check, FileKind, FilePatch, Finding, FindingKind, Hunk, HunkResult, Patch,
                     Place, PortResult, Rename, Severity, TargetResult, Verdict, diff_text)
@@ -20,72 +20,16 @@ from .regenerate import Text, apply_edits, make_hunks, overlapping, rewrite, tri
 from .renames import RenameMap, Taught, explained, learn_from
 from .headers import respell_includes
 from .history import function_history
+from .sources import ParseCache, Sources, is_c
 from .tree import GitTree, Tree
 from . import merge, verify
-
-
-@dataclass
-class Sources:
-    """Parsed files of one tree, parsed once."""
-
-    tree: Tree
-    parsed: dict[str, CFile | None] = field(default_factory=dict)
-    patched: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def file(self, path: str) -> CFile | None:
-        if path not in self.parsed:
-            text = self.tree.read(path)
-            self.parsed[path] = None if text is None else (parse(text) if _is_c(path) else parse_lines(text))
-        return self.parsed[path]
-
-    def text(self, path: str) -> str | None:
-        return self.tree.read(path)
-
-    def errors_after(self, path: str, render) -> dict[str, int]:
-        """ERROR nodes per function of ``path`` once ``render()`` (the reference change
-        applied: the same for every target) is parsed; parsed once."""
-        if path not in self.patched:
-            self.patched[path] = function_errors(render())
-        return self.patched[path]
-
-    def definitions(self, name: str, near: str):
-        """Files of the tree that define function ``name``, nearest ``near`` first: its
-        directory, the directories above it, include/, and only while the caller is
-        still looking the rest of the tree.  Each area is one fixed-string ``git grep -w``
-        (cached by the tree per commit and name); the definition pattern is applied here
-        to the few lines it finds."""
-        head = re.compile(definition_pattern(name))
-        for paths in _definition_areas(near):
-            hits = self.tree.grep(name, paths=paths, word=True, fixed=True)
-            yield from sorted(dict.fromkeys(p for p, _, text in hits if head.search(text)))
-
-
-_BIG = ("drivers", "arch")  # top-level directories too big to count as near
-
-
-def _definition_areas(near: str) -> list[tuple[str, ...]]:
-    """Pathspecs, nearest first, each excluding the areas before it."""
-    parts = near.split("/")[:-1]
-    dirs = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
-    dirs = [d for d in dirs if d not in _BIG] + ["include", ""]
-    areas, done = [], []
-    for d in dict.fromkeys(dirs):
-        root = f"{d}/" if d else ""
-        inner = [x for x in done if x.startswith(root) or not d]
-        areas.append((f"{root}*.c", f"{root}*.h", *(f":(exclude){x}" for x in inner)))
-        done = [x for x in done if x not in inner] + [d]
-    return areas
-
-
-def _is_c(path: str) -> bool:
-    return path.endswith((".c", ".h"))
 
 
 def port(patch: Patch, base: Tree, targets: list[Tree], *, scratch: str | None = None,
          base_name: str | None = None, progress=None) -> PortResult:
     """Port one patch to every target; ``progress(target)`` is called after each."""
     repaired, repairs = repair_patch(patch, base)
-    base_sources = Sources(base)
+    base_sources = Sources(base, ParseCache())
     results = []
     for target in targets:
         results.append(port_to(repaired, base_sources, target, repairs, scratch))
@@ -134,7 +78,7 @@ class _Hunkwork:
 
 
 def port_to(patch: Patch, base: Sources, target: Tree, repairs, scratch) -> TargetResult:
-    tsrc = Sources(target)
+    tsrc = Sources(target, base.cache)  # a file the same in both trees is parsed once
     target.prefetch([fp.path for fp in patch.files])  # one read of git objects, not one per file
     repaired_at = {(r.path, r.hunk) for r in repairs if r.restored or r.reindented}
     work = [_Hunkwork(fp.path, i, h, (fp.path, i) in repaired_at)
@@ -193,15 +137,16 @@ def _locate(w: _Hunkwork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -
     first, last = changed_lines(w.hunk)
     fn = _enclosing(bfile, first, last)
     key = (fp.path, fn.name if fn else None)
-    if key not in scopes:
-        scopes[key] = _find_scope(fp.path, bfile, fn, tsrc)
-    w.scope = scopes[key]
+    if key not in scopes:  # one scope, and one line map, however many hunks share it
+        scope = _find_scope(fp.path, bfile, fn, tsrc)
+        scopes[key] = (scope, LineMap(scope) if scope else None)
+    w.scope, line_map = scopes[key]
     if w.scope is None:
         what = f"{fn.name}() is" if fn else f"{fp.path} is"
         w.add(FindingKind.ABSENT, Severity.BLOCK, f"{what} not in the target tree")
         return
     _found_by_text(w, fn, tsrc.file(w.scope.target_path))
-    w.placement = place(w.hunk, w.scope, _line_map(w.scope))
+    w.placement = place(w.hunk, w.scope, line_map)
 
 
 def _found_by_text(w: _Hunkwork, fn: Function | None, tfile: CFile | None) -> None:
@@ -213,17 +158,6 @@ def _found_by_text(w: _Hunkwork, fn: Function | None, tfile: CFile | None) -> No
     if where:
         w.add(FindingKind.PARSE, Severity.INFO, f"tree-sitter could not parse {fn.name}() in the "
               f"{' and the '.join(where)}: the function was found by its text")
-
-
-def _cached(scope: Scope, key: str, make):
-    """Something derived from a scope, computed once however many hunks share it."""
-    if key not in scope.__dict__:
-        object.__setattr__(scope, key, make())
-    return scope.__dict__[key]
-
-
-def _line_map(scope: Scope) -> LineMap:
-    return _cached(scope, "_line_map", lambda: LineMap(scope))
 
 
 def _enclosing(cfile: CFile, first: int, last: int) -> Function | None:
@@ -241,7 +175,7 @@ def _find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> 
         ofile = tsrc.file(other)
         if other != path and ofile and ofile.function(fn.name):
             return make_scope(path, bfile, fn, other, ofile, ofile.function(fn.name))
-    renamed = same_body(bfile, fn, tfile) if tfile else None
+    renamed = same_body(bfile, fn, tsrc.bodies(path)) if tfile else None
     return make_scope(path, bfile, fn, path, tfile, renamed) if renamed else None
 
 
@@ -286,7 +220,7 @@ def _first(cfile: CFile, unit) -> str:
 def _prepare(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
     """Already applied, or the placement's findings and the added lines for the target."""
     p, s = w.placement, w.scope
-    if _already_applied(w, renames):
+    if _already_applied(w, renames, tsrc):
         w.already = True
         return
     for problem in p.problems:
@@ -306,7 +240,7 @@ def _prepare(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> None:
         w.add(FindingKind.DRIFT, Severity.INFO,
               f"anchor `{before}` is `{after}` in the target; the added lines use nothing that changed there", *where)
     _rewrite_added(w, renames)
-    if w.in_play and _is_c(s.target_path):
+    if w.in_play and is_c(s.target_path):
         _respell_headers(w, tsrc.tree)
     for note in p.notes:
         w.add(FindingKind.DRIFT, Severity.INFO, note)
@@ -391,9 +325,9 @@ def _calls_changed_api(w: _Hunkwork, renames: RenameMap, code: dict[str, str]) -
             return
 
 
-def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
+def _already_applied(w: _Hunkwork, renames: RenameMap, tsrc: Sources) -> bool:
     s = w.scope
-    lines = _scope_lines(s)
+    lines = tsrc.normalised(s.target_path, s.target_span)
     table = renames.for_function(s.function)
     new = [norm(rewrite(x, table)[0]) for x in w.hunk.new_lines if x.strip()]
     old = [norm(rewrite(x, table)[0]) for x in w.hunk.old_lines if x.strip()]
@@ -405,12 +339,6 @@ def _already_applied(w: _Hunkwork, renames: RenameMap) -> bool:
         return False
     return all(_contains(lines, [norm(rewrite(x, table)[0]) for x in b.added if x.strip()]) for b in added) \
         and w.placement is not None and bool(w.placement.problems) is False and _adjacent_copy(w, table)
-
-
-def _scope_lines(s: Scope) -> list[str]:
-    """The target scope's non-blank lines, normalised."""
-    return _cached(s, "_normalised", lambda: [norm(x) for x in s.target_file.lines[s.target_span[0] - 1:s.target_span[1]]
-                                             if x.strip()])
 
 
 def _adjacent_copy(w: _Hunkwork, table) -> bool:
@@ -461,7 +389,7 @@ def _regenerate(work, files, base: Sources, tsrc: Sources, scratch) -> tuple[lis
         originals[path] = text.render()
         after = apply_edits(text, [e for _, e in tagged]).render()
         fns = {w.scope.function for w in ws if w.scope.function}
-        if _is_c(path):
+        if is_c(path):
             growth = _base_growth(ws, files, base, fns)
             checks.append(verify.reparse_check(path, tsrc.file(path), after, fns, growth))
     if out:
@@ -473,9 +401,8 @@ def _base_growth(ws, files, base: Sources, fns: set[str]) -> dict[str, int]:
     """ERROR nodes the reference change itself adds to each function in the base."""
     growth: dict[str, int] = {}
     for path in {w.scope.base_path for w in ws}:
-        text = Text.of(base.text(path))
-        edits = [Edit(b.first, len(b.removed), b.added) for h in files[path].hunks for b in blocks(h)]
-        after = base.errors_after(path, lambda: apply_edits(text, edits).render())
+        edits = tuple(Edit(b.first, len(b.removed), b.added) for h in files[path].hunks for b in blocks(h))
+        after = base.errors_after(path, edits)
         for name in fns:  # as verify.error_growth, on the patched base parsed once for all targets
             old, new = base.file(path).function(name), after.get(name)
             if old and new is not None:
@@ -521,7 +448,7 @@ def _embedded(ref: Hunk, out: Hunk) -> bool:
 
 def _check(work, base: Sources, tsrc: Sources) -> None:
     """The checks of ``verify`` on every placed C hunk; their findings go on the hunk."""
-    todo = [w for w in work if w.placed and _is_c(w.scope.target_path)]
+    todo = [w for w in work if w.placed and is_c(w.scope.target_path)]
     if not todo:
         return
     code = [_code(w) for w in todo]

@@ -1,0 +1,115 @@
+"""A tree's files as the stages read them: text, parse, where a function is defined.
+
+``Sources`` is one tree's view.  What is derived from a file's content (its
+parse, its function bodies, its ERROR nodes once a change is applied) is kept
+in a ``ParseCache`` keyed by the content's blob id, the git object id of the
+file (what ``git hash-object`` prints).  One cache serves the base and every
+target of a port: a file that is the same in two trees is parsed once.
+Nothing is written onto the parsed values themselves: they are frozen.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .cparse import CFile, function_errors, parse, parse_lines
+from .encoding import encode
+from .indent import norm
+from .locate import Bodies, Edit, definition_pattern, function_bodies
+from .regenerate import Text, apply_edits
+from .tree import Tree
+
+
+def blob_id(text: str) -> str:
+    """The git object id of a file holding ``text``."""
+    data = encode(text)
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def is_c(path: str) -> bool:
+    return path.endswith((".c", ".h"))
+
+
+class ParseCache:
+    """What is derived from a file's content, made once: keyed by (blob id, what)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, Any], Any] = {}
+
+    def get(self, blob: str, what: Any, make: Callable[[], Any]) -> Any:
+        key = (blob, what)
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+
+class Sources:
+    """The files of one tree, read through ``tree`` and parsed once through ``cache``."""
+
+    def __init__(self, tree: Tree, cache: ParseCache | None = None):
+        self.tree = tree
+        self.cache = cache if cache is not None else ParseCache()
+        self._blobs: dict[str, str | None] = {}  # path -> blob id; None: no such file
+
+    def text(self, path: str) -> str | None:
+        return self.tree.read(path)
+
+    def blob(self, path: str) -> str | None:
+        if path not in self._blobs:
+            text = self.tree.read(path)
+            self._blobs[path] = None if text is None else blob_id(text)
+        return self._blobs[path]
+
+    def file(self, path: str) -> CFile | None:
+        """The parsed file: C for ``.c`` and ``.h``, one unit per line for the rest."""
+        blob = self.blob(path)
+        if blob is None:
+            return None
+        if is_c(path):
+            return self.cache.get(blob, "C", lambda: parse(self.tree.read(path)))
+        return self.cache.get(blob, "lines", lambda: parse_lines(self.tree.read(path)))
+
+    def bodies(self, path: str) -> Bodies:
+        """``locate.function_bodies`` of a file (read by rename detection)."""
+        return self.cache.get(self.blob(path), "bodies", lambda: function_bodies(self.file(path)))
+
+    def normalised(self, path: str, span: tuple[int, int]) -> list[str]:
+        """The non-blank lines of ``span`` of a file, normalised."""
+        return self.cache.get(self.blob(path), ("normalised", span), lambda: [
+            norm(x) for x in self.file(path).lines[span[0] - 1:span[1]] if x.strip()])
+
+    def errors_after(self, path: str, edits: tuple[Edit, ...]) -> dict[str, int]:
+        """ERROR nodes per function of ``path`` once ``edits`` (the reference change: the same for
+        every target) are applied."""
+        return self.cache.get(self.blob(path), ("errors after", edits), lambda: function_errors(
+            apply_edits(Text.of(self.text(path)), list(edits)).render()))
+
+    def definitions(self, name: str, near: str) -> Iterator[str]:
+        """Files of the tree that define function ``name``, nearest ``near`` first: its
+        directory, the directories above it, include/, and only while the caller is
+        still looking the rest of the tree.  Each area is one fixed-string ``git grep -w``
+        (cached by the tree per commit and name); the definition pattern is applied here
+        to the few lines it finds."""
+        head = re.compile(definition_pattern(name))
+        for paths in _definition_areas(near):
+            hits = self.tree.grep(name, paths=paths, word=True, fixed=True)
+            yield from sorted(dict.fromkeys(p for p, _, text in hits if head.search(text)))
+
+
+_BIG = ("drivers", "arch")  # top-level directories too big to count as near
+
+
+def _definition_areas(near: str) -> list[tuple[str, ...]]:
+    """Pathspecs, nearest first, each excluding the areas before it."""
+    parts = near.split("/")[:-1]
+    dirs = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
+    dirs = [d for d in dirs if d not in _BIG] + ["include", ""]
+    areas, done = [], []
+    for d in dict.fromkeys(dirs):
+        root = f"{d}/" if d else ""
+        inner = [x for x in done if x.startswith(root) or not d]
+        areas.append((f"{root}*.c", f"{root}*.h", *(f":(exclude){x}" for x in inner)))
+        done = [x for x in done if x not in inner] + [d]
+    return areas
