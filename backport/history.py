@@ -27,8 +27,7 @@ def function_history(base: GitTree, target: GitTree, changes: list[tuple[str, st
     out: list[str] = []
     ranges = (("possible prerequisite", f"{target.commit}..{base.commit}", lambda c: c[0]),
               ("drift in the target", f"{base.commit}..{target.commit}", lambda c: c[2]))
-    for role, span, path_of in ranges:
-        touched = _touched(base.repo.path, span, sorted({path_of(c) for c in changes}))
+    for (role, span, path_of), touched in zip(ranges, _touched_both(base.repo.path, base, target, changes)):
         for change in dict.fromkeys(changes):
             path, func = path_of(change), change[1]
             if touched is not None and path not in touched:
@@ -38,11 +37,32 @@ def function_history(base: GitTree, target: GitTree, changes: list[tuple[str, st
     return tuple(out)
 
 
-def _touched(repo: str, span: str, paths: list[str]) -> set[str] | None:
-    """Which of ``paths`` a non-merge commit of ``span`` changes (one ``git log`` for all;
-    often none, on one side of the two ranges); None when git could not say."""
-    names = _run(["git", "-C", repo, "log", "--no-merges", "--format=", "--name-only", span, "--", *paths])
-    return None if names is None else set(names)
+def _touched_both(repo: str, base: GitTree, target: GitTree, changes) -> tuple[set[str] | None, set[str] | None]:
+    """The files of ``changes`` a non-merge commit of ``target..base`` changes, and those one of
+    ``base..target`` does: one ``git log --left-right`` of ``base...target`` when both sides ask
+    about the same paths (git pairs renames within the paths asked about), else one each."""
+    old, new = sorted({c[0] for c in changes}), sorted({c[2] for c in changes})
+    if old == new:
+        return _touched(repo, f"{base.commit}...{target.commit}", old, left_right=True)
+    return (_touched(repo, f"{target.commit}..{base.commit}", old)[0],
+            _touched(repo, f"{base.commit}..{target.commit}", new)[0])
+
+
+def _touched(repo: str, span: str, paths: list[str], left_right: bool = False) -> tuple[set[str] | None, ...]:
+    """Which of ``paths`` a non-merge commit of ``span`` changes: one set, or with ``left_right``
+    (``A...B``) those of ``B..A`` and of ``A..B``; None when git could not say."""
+    how = ["--left-right", "--format=%x00%m"] if left_right else ["--format=%x00<"]  # no path holds a NUL
+    names = _run(["git", "-C", repo, "log", "--no-merges", *how, "--name-only", span, "--", *paths])
+    if names is None:
+        return None, None
+    sides: dict[str, set[str]] = {"\0<": set(), "\0>": set()}
+    side = sides["\0<"]
+    for name in names:
+        if name in sides:
+            side = sides[name]
+        else:
+            side.add(name)
+    return sides["\0<"], sides["\0>"]
 
 
 def _log(repo: str, span: str, path: str, func: str | None) -> list[str]:
