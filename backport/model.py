@@ -284,6 +284,7 @@ class FindingKind(str, Enum):
     LACKING = "lacking"  # a name the base defines and the target has nowhere
     UNDEFINED = "undefined"  # a name defined nowhere: not in the target, not by the patch
     NEW_NAME = "new-name"  # a name new in the fix that the patch defines
+    PREREQUISITE = "prerequisite"  # a name neither tree nor the patch defines: the input lacks a part
     CLAIM = "claim"  # a comment names a call the target's function no longer makes
     DROPPED_USE = "dropped-use"  # a name the base's function uses and the target's no longer does
     ARITY = "arity"  # a call with the wrong number of arguments for the target's prototype

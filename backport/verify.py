@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import arity
+from . import arity, structs
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
@@ -166,6 +166,7 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     lacking, new = _lookup(set().union(*names.values()), todo, base, target)
     undefined = _defined_nowhere({n for h in todo if not _same_file(h) for n in _undeclared(h, names[h.key] & new)},
                                  base, target) if not _same_tree(base, target) else set()
+    unprepared = _not_in_base(undefined, base)
     for h in todo:
         code, mentioned = used_symbols(list(h.added))
         mine = names[h.key] - (_declared(h) & (code - mentioned))
@@ -174,7 +175,12 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
                   for n in sorted(mine & lacking)]
         found += [_finding(FindingKind.CLAIM, Severity.REVIEW, m) for m in _dropped(h.scope, mentioned & mine)]
         for n in sorted(mine & new):
-            if n in undefined and n in code:
+            if n in unprepared and n in code:
+                found.append(_finding(FindingKind.PREREQUISITE, Severity.INFO,
+                                      f"`{n}` is defined neither in the target nor by this patch, and the base lacks it "
+                                      "too: the input is incomplete (a prerequisite, or a part of its commit, is "
+                                      "missing); the port is no worse than the input"))
+            elif n in undefined and n in code:
                 found.append(_finding(FindingKind.UNDEFINED, Severity.REVIEW,
                                       f"`{n}` is defined nowhere the target's file can see (its own text, a header "
                                       "of the target tree, this patch)"))
@@ -186,7 +192,8 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     return out
 
 
-_NOT_API = re.compile(r"^(?:CONFIG_\w+|__builtin_\w+|__func__|__VA_ARGS__|KBUILD_\w+|__(?:FILE|LINE|COUNTER)__)$")
+_NOT_API = re.compile(r"^(?:CONFIG_\w+|__builtin_\w+|__func__|__VA_ARGS__|KBUILD_\w+|__(?:FILE|LINE|COUNTER)__"
+                      r"|_T)$")  # _T: the object in cleanup.h's DEFINE_CLASS/DEFINE_GUARD/DEFINE_FREE arguments
 def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
     """Candidates the hunk's added lines use in code without declaring them
     (no local declaration, #define, label, member or macro parameter)."""
@@ -211,13 +218,15 @@ def _declared(h: HunkCode) -> set[str]:
         declared.update(re.findall(r"^\s*(?!case\b|default\b)([A-Za-z_]\w*)\s*:(?!:)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?:struct|union|enum)\s+\w+\s*\**\s*(\w+)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?!return\b|goto\b|else\b|case\b|sizeof\b|do\b)[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,]", code))
-        for pattern in (_FUNC_DECL, _ENUMERATOR):
+        for pattern in (_DEFINING_MACRO, _PER_CPU, _FUNC_DECL, _ENUMERATOR):
             m = pattern.match(code)
-            if m:
-                declared.add(m.group(1))
+            if m and not (pattern is _FUNC_DECL and m.start(1) == 0 and m.group(1).isupper()):
+                declared.add(m.group(1))  # (an upper-case name at column 0 is a macro invoked, not defined)
     return declared
 
 
+_DEFINING_MACRO = re.compile(r"^(?:static\s+)?(?:DEFINE|DECLARE)_(?!PER_CPU)\w*\(\s*([A-Za-z_]\w*)\s*[,)]")  # DEFINE_MUTEX(x), DEFINE_CLASS(x, ...)
+_PER_CPU = re.compile(r"^(?:static\s+)?(?:DEFINE|DECLARE)_PER_CPU\w*\([^,()]+,\s*([A-Za-z_]\w*)\s*\)")  # (type, name)
 _FUNC_DECL = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")  # a definition or prototype, column 0
 _ENUMERATOR = re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?:=[^;]*)?,?\s*$")
 
@@ -245,6 +254,18 @@ def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
     if not names:
         return set()
     return missing_symbols(names, target, ("*.h",), set(), whole_tree=False)
+
+
+def _not_in_base(names: set[str], base: Tree) -> set[str]:
+    """Of names defined nowhere the target's file can see, those the base's headers lack too.
+
+    They were already found near neither file (nor in the base's own file): the
+    patch was written against a base that has them from somewhere else (a
+    prerequisite commit, another file of the same commit) that the input does
+    not carry.  The port is then no worse than the input, which says so."""
+    if not names:
+        return set()
+    return missing_symbols(names, base, ("*.h",), set(), whole_tree=False)
 
 
 def _names(h: HunkCode, added_by: Counter) -> set[str]:
@@ -347,6 +368,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += undeclared_findings(h, all_added)
         found += depth_findings(h)
         found += partial_findings(h)
+        found += redeclared_findings(h)
     return out
 
 
@@ -385,30 +407,34 @@ def dialect_findings(added: tuple[str, ...], std: str) -> list[Finding]:
 
 # --- struct members -------------------------------------------------------------
 
-_ACCESS_RE = re.compile(r"\b([A-Za-z_]\w*)\s*(->|\.)\s*([A-Za-z_]\w*)")
+_CHAIN = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)((?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)")
+_LINK = re.compile(r"(->|\.)\s*([A-Za-z_]\w*)")
+_WRITE_AFTER = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)")
 
 
 class _StructLookup:
-    """``struct NAME { ... }`` bodies in the base and the target, looked up once each:
-    the file itself, its directory, then include/ (``git grep``)."""
+    """``struct NAME { ... }`` (and ``union``) bodies in the base and the target, looked up once
+    each: the file itself, its directory, then include/ (``git grep``); and the members of a
+    chain (``chunk->subh.cookie_hdr->c.peer_init``) followed through them, link by link."""
 
     def __init__(self, base: Tree, target: Tree):
         self.trees = {"base": base, "target": target}
         self.bodies: dict[tuple[str, str, str], str | None] = {}
 
-    def body(self, side: str, name: str, cfile: CFile, path: str) -> str | None:
+    def body(self, side: str, tag: str, cfile: CFile, path: str) -> str | None:
+        """The body of ``tag`` ("struct NAME", "union NAME") as ``path`` in ``side`` sees it."""
         folder = path.rsplit("/", 1)[0] if "/" in path else "."
-        key = (side, name, folder)
+        key = (side, tag, folder)
         if key not in self.bodies:
-            self.bodies[key] = _struct_body("\n".join(cfile.lines), name) or self._grep(side, name, folder)
+            kind, name = tag.split()
+            self.bodies[key] = structs.body_of("\n".join(cfile.lines), kind, name) or self._grep(side, kind, name, folder)
         return self.bodies[key]
 
-    def _grep(self, side: str, name: str, folder: str) -> str | None:
+    def _grep(self, side: str, kind: str, name: str, folder: str) -> str | None:
         tree = self.trees[side]
         for paths in ((f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",)):
-            for path, _, _ in tree.grep(rf"struct {name}\s*\{{", paths=paths)[:4]:
-                text = tree.read(path)
-                found = _struct_body(text or "", name)
+            for path, _, _ in tree.grep(rf"{kind} {name}\s*\{{", paths=paths)[:4]:
+                found = structs.body_of(tree.read(path) or "", kind, name)
                 if found:
                     return found
         return None
@@ -419,42 +445,64 @@ class _StructLookup:
         bfn = _function_text(s.base_file, s.base_span)
         out, seen = [], set()
         for line in h.added:
-            for var, op, member in _ACCESS_RE.findall(code_of(line)):
-                if (var, member) in seen:
+            code = code_of(line)
+            for m in _CHAIN.finditer(code):
+                var, links = m.group(1), _LINK.findall(m.group(2))
+                wrote = bool(_WRITE_AFTER.match(code[m.end():])) or code[:m.start()].rstrip().endswith(("++", "--"))
+                chain = (var + "".join(op + name for op, name in links), wrote)
+                if chain in seen:
                     continue
-                seen.add((var, member))
+                seen.add(chain)
                 kind = _var_struct(var, tfn, s.target_file)
                 if kind is None or kind != _var_struct(var, bfn, s.base_file):
                     continue
-                tbody = self.body("target", kind, s.target_file, s.target_path)
-                bbody = self.body("base", kind, s.base_file, s.base_path)
-                if tbody is None or bbody is None or not _has_word(bbody, member) or _has_word(tbody, member):
-                    continue
-                if member in patch_names and _declared_member(h, member):
-                    continue
-                out.append(_finding(FindingKind.MEMBER, Severity.REVIEW,
-                                    f"`{var}{op}{member}`: struct {kind} has no member `{member}` in the target",
-                                    f"struct {kind} in the base has `{member}`"))
+                found = self._follow(h, f"struct {kind}", var, links, wrote, patch_names)
+                if found:
+                    out.append(found)
         return out
+
+    def _follow(self, h: HunkCode, tag: str, var: str, links, wrote: bool, patch_names: set[str]) -> Finding | None:
+        """The first link of a chain that the target's struct does not have, or has with a type
+        the added line cannot use as the base's; None when every link holds (or is unknown)."""
+        s = h.scope
+        tbody = self.body("target", tag, s.target_file, s.target_path)
+        bbody = self.body("base", tag, s.base_file, s.base_path)
+        path = var
+        for k, (op, member) in enumerate(links):
+            path += op + member
+            if tbody is None or bbody is None or not _has_word(bbody, member):
+                return None
+            if not _has_word(tbody, member):
+                if member in patch_names and _declared_member(h, member):
+                    return None
+                return _finding(FindingKind.MEMBER, Severity.REVIEW,
+                                f"`{path}`: {tag} has no member `{member}` in the target",
+                                f"{tag} in the base has `{member}`")
+            tm, bm = structs.members(tbody).get(member), structs.members(bbody).get(member)
+            if tm is None or bm is None:
+                return None
+            last = k == len(links) - 1
+            why = structs.changed(bm, tm) or ("is `const` in the target and the added line writes it" if last and wrote and tm.const
+                                             and not bm.const else None)
+            if why:
+                return _finding(FindingKind.MEMBER, Severity.REVIEW,
+                                f"`{path}`: member `{member}` of {tag} {why}",
+                                f"{tag} in the base: `{member}` is `{bm.type}`")
+            if last:
+                return None
+            if tm.body is not None and bm.body is not None:
+                tag, tbody, bbody = f"{tag} member {member}", tm.body, bm.body
+            elif tm.aggregate and tm.aggregate == bm.aggregate:
+                tag = tm.aggregate
+                tbody = self.body("target", tag, s.target_file, s.target_path)
+                bbody = self.body("base", tag, s.base_file, s.base_path)
+            else:
+                return None
+        return None
 
 
 def _declared_member(h: HunkCode, member: str) -> bool:
     return any(re.search(rf"^\s*[A-Za-z_][\w\s\*]*\b{re.escape(member)}\s*(?:\[[^\]]*\])?\s*;", x) for x in h.added)
-
-
-def _struct_body(text: str, name: str) -> str | None:
-    m = re.search(rf"\bstruct\s+{re.escape(name)}\s*\{{", text)
-    if not m:
-        return None
-    depth, i = 0, m.end() - 1
-    for j in range(i, len(text)):
-        if text[j] == "{":
-            depth += 1
-        elif text[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[i:j + 1]
-    return None
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -618,6 +666,50 @@ def partial_findings(h: HunkCode) -> list[Finding]:
                                     f"the target already has `{line.strip()}` near where it is added: "
                                     "part of this change may already be applied", f"{s.target_path}:{edit.start}"))
                 return out
+    return out
+
+
+def redeclared_findings(h: HunkCode) -> list[Finding]:
+    """An added declaration of a local that the target's block already declares (and the base's
+    does not): a second definition in the same block does not compile."""
+    s = h.scope
+    if not s.function:
+        return []
+    removed = {e.start + k for e in h.edits for k in range(e.removed)}
+    gone_in_base = {b.first + k for b in h.blocks for k in range(len(b.removed))}
+    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
+        names = _declared_locals(edit.added)
+        if not names:
+            continue
+        have = _declared_locals(_block_lines(s.target_file, s.target_span, edit.start, removed))
+        had = _declared_locals(_block_lines(s.base_file, s.base_span, block.first, gone_in_base))
+        for name in sorted((names & have) - had):
+            return [_finding(FindingKind.PARTIAL, Severity.REVIEW,
+                             f"the added lines declare `{name}`, which the target's block in {s.function}() already "
+                             "declares: a second definition does not compile (part of this change may already be "
+                             "applied)", f"{s.target_path}:{edit.start}")]
+    return []
+
+
+def _block_lines(cfile: CFile, span: tuple[int, int], at: int, skip: set[int]) -> list[str]:
+    """The lines of the block that line ``at`` lands in, at that block's own level (nested
+    blocks left out), lines in ``skip`` too."""
+    out, depth = [], 0
+    for no in range(at - 1, span[0] - 1, -1):
+        code = code_of(cfile.lines[no - 1])
+        depth += code.count("}") - code.count("{")
+        if depth < 0:
+            break
+        if depth == 0 and no not in skip:
+            out.append(cfile.lines[no - 1])
+    depth = 0
+    for no in range(at, span[1] + 1):
+        code = code_of(cfile.lines[no - 1])
+        depth += code.count("{") - code.count("}")
+        if depth < 0:
+            break
+        if depth == 0 and no not in skip and "{" not in code:
+            out.append(cfile.lines[no - 1])
     return out
 
 

@@ -1,0 +1,118 @@
+"""The checks of a port against the target as a compiler would see it (issue 11): each one on a
+golden case, and on a variant of it where the fact behind the finding is changed."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from backport import verify
+from backport.ingest import read_patches
+from backport.model import FindingKind, Severity, Verdict
+from backport.pipeline import port
+from backport.tree import DirTree
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def _port(d: Path):
+    return port(read_patches(str(d / "patch.diff"))[0], DirTree(str(d / "base")), [DirTree(str(d / "target"))])
+
+
+def _variant(tmp_path: Path, case: str) -> Path:
+    d = tmp_path / case
+    shutil.copytree(CASES / case, d)
+    return d
+
+
+def _hunks(d: Path):
+    return _port(d).targets[0].hunks
+
+
+# --- a name defined nowhere: the port's fault, or the input's ---------------------------
+
+def test_helper_the_base_lacks_too_is_a_missing_prerequisite():
+    [h] = _hunks(CASES / "helper-from-another-file-of-the-commit")
+    assert h.verdict is Verdict.OFFSET
+    assert any("`qux_flush_tx_ring`" in w and "input is incomplete" in w for w in h.warnings)
+
+
+def test_helper_the_base_has_and_the_target_lacks_needs_review(tmp_path):
+    d = _variant(tmp_path, "helper-from-another-file-of-the-commit")
+    header = d / "base/drivers/net/ethernet/quxnet/qux.h"
+    header.write_text(header.read_text().replace("void qux_start_queues", "void qux_flush_tx_ring(struct qux_priv *priv);\nvoid qux_start_queues"))
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "qux_flush_tx_ring" in h.reason
+
+
+def test_helper_the_base_has_in_a_far_header_needs_review(tmp_path):
+    d = _variant(tmp_path, "helper-from-another-file-of-the-commit")
+    far = d / "base/arch/x86/include/asm/qux_ring.h"
+    far.parent.mkdir(parents=True)
+    far.write_text("void qux_flush_tx_ring(void *priv);\n")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "defined nowhere" in h.reason
+
+
+def test_defining_macros_declare_their_name():
+    h = verify.HunkCode(1, None, ("DEFINE_CLASS(snd_hda_power, struct __hda_power_obj,",
+                                  "\t     snd_hda_power_down((_T).codec), __snd_hda_power_up(codec),",
+                                  "\t     struct hda_codec *codec)",
+                                  "static DEFINE_MUTEX(qux_lock);", "DEFINE_PER_CPU(int, qux_count);"))
+    declared = verify._declared(h)
+    assert {"snd_hda_power", "codec", "qux_lock", "qux_count"} <= declared
+    assert "DEFINE_CLASS" not in declared and "snd_hda_power_down" not in declared
+    assert verify._undeclared(h, {"_T", "snd_hda_power", "snd_hda_power_down"}) == {"snd_hda_power_down"}
+
+
+# --- struct members: through chains, and types that changed ------------------------------
+
+def test_member_gone_at_the_end_of_a_chain():
+    [h] = _hunks(CASES / "struct-member-through-a-chain")
+    assert h.verdict is Verdict.CONFLICT
+    assert "`chunk->subh.cookie_hdr->c.peer_init`" in h.reason and "struct quxp_cookie" in h.reason
+
+
+def test_chain_whose_links_all_hold_stays_clean(tmp_path):
+    d = _variant(tmp_path, "struct-member-through-a-chain")
+    shutil.copy(d / "base/include/net/quxp/structs.h", d / "target/include/net/quxp/structs.h")
+    assert [h.verdict for h in _hunks(d)] == [Verdict.EXACT]
+
+
+def test_write_to_a_member_that_became_const():
+    [h] = _hunks(CASES / "struct-member-became-const")
+    assert h.verdict is Verdict.CONFLICT and "`const` in the target" in h.reason
+
+
+def test_read_of_a_member_that_became_const_is_fine(tmp_path):
+    d = _variant(tmp_path, "struct-member-became-const")
+    patch = d / "patch.diff"
+    patch.write_text(patch.read_text().replace("area->vm_flags &= ~VM_MAYWRITE;", "err = area->vm_flags & VM_SHARED;"))
+    assert [h.verdict for h in _hunks(d)] == [Verdict.EXACT]
+
+
+def test_member_type_changes():
+    from backport import structs
+    old = structs.members("{ int users; unsigned long flags; struct foo *owner; struct foo inline_one; }")
+    new = structs.members("{ atomic_t users; const unsigned long flags; struct foo owner; struct bar inline_one; }")
+    assert "atomic_t" in structs.changed(old["users"], new["users"])
+    assert structs.changed(old["flags"], new["flags"]) is None and new["flags"].const
+    assert "pointer" in structs.changed(old["owner"], new["owner"])
+    assert "struct bar" in structs.changed(old["inline_one"], new["inline_one"])
+    assert not structs.members("{ const char *name; }")["name"].const
+
+
+# --- a declaration the target's block already has ----------------------------------------
+
+def test_declaration_the_target_block_already_has():
+    [h] = _hunks(CASES / "declaration-the-target-already-has")
+    assert h.verdict is Verdict.CONFLICT and "already declares" in h.reason and "`rdst`" in h.reason
+
+
+def test_declaration_new_to_the_target_block_is_clean(tmp_path):
+    d = _variant(tmp_path, "declaration-the-target-already-has")
+    src = d / "target/drivers/net/quxlan/quxlan_core.c"
+    src.write_text(src.read_text().replace("\t\tstruct quxlan_rdst *rdst = NULL;\n", "")
+                   .replace("\t\trdst = quxlan_first_remote(dev);\n\t\tif (rdst && rdst->remote_ifindex) {",
+                            "\t\tif (quxlan_first_remote(dev)) {"))
+    [h] = _hunks(d)
+    assert h.verdict.clean, h.reason
