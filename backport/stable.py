@@ -76,7 +76,7 @@ class Ancestry:
     """Which commits a target contains, asked of ``git`` (cached)."""
 
     def __init__(self, repo_path: str | None):
-        self.repo = repo_path
+        self.repo = repo_path or ""
         self._known: dict[tuple[str, str], bool | None] = {}
 
     def resolve(self, sha: str) -> str | None:
