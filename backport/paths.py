@@ -27,6 +27,7 @@ import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
@@ -262,7 +263,7 @@ def swap(stage: Path, out: Path) -> None:
     os.rename(hold, stage)  # where staging() removes it (stage is free: it became out)
 
 
-_libc_fn = None
+_libc_fn: Any = None  # renameat2 from libc once looked up, False when there is none
 
 
 def _renameat2(src: Path, dst: Path, flags: int) -> None:
