@@ -180,7 +180,7 @@ class SchemaError(ValueError):
     """A report this version cannot read."""
 
 
-def load_json(doc: dict) -> tuple[list[PortResult], dict[tuple[int, str], str], list[dict]]:
+def load_json(doc: object) -> tuple[list[PortResult], dict[tuple[int, str], str], list[dict]]:
     """The results of a report.json back as model objects (the inverse of ``to_json``).
 
     Returns (results, patch files by (patch index, target), series).  A
@@ -234,7 +234,7 @@ def _strings(items) -> tuple[str, ...]:
     return tuple(x for x in items if isinstance(x, str)) if isinstance(items, list) else ()
 
 
-_TYPES = {"str": (str,), "str | None": (str, type(None)), "bool | None": (bool, type(None)),
+_TYPES: dict[object, tuple[type, ...]] = {"str": (str,), "str | None": (str, type(None)), "bool | None": (bool, type(None)),
           "int | None": (int, type(None))}
 
 
