@@ -15,6 +15,7 @@ import re
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def error_growth(before: CFile, after_text: str, functions: set[str]) -> dict[st
 
 def used_symbols(added: list[str]) -> tuple[set[str], set[str]]:
     """(identifiers in code, names mentioned as ``name()`` in comments) of added lines."""
-    code, mentioned = set(), set()
+    code: set[str] = set()
+    mentioned: set[str] = set()
     for line in added:
         text, _, comment = split_line(line)
         code.update(i for i in identifiers(strip_strings(text)) if i not in _KEYWORDS)
@@ -576,7 +578,7 @@ _DECL_HEAD = re.compile(r"^(?:(?:const|unsigned|signed|static|struct|enum|union|
 
 
 def _top_commas(text: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts, depth, cur = [], 0, list[str]()
     for ch in text:
         depth += ch in "([{"
         depth -= ch in ")]}"
@@ -588,7 +590,7 @@ def _top_commas(text: str) -> list[str]:
     return parts + ["".join(cur)]
 
 
-def undeclared_findings(h: HunkCode, others: list[tuple[str, ...]] = ()) -> list[Finding]:
+def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = ()) -> list[Finding]:
     """A local the removed lines declare and the added lines no longer do, that lines of
     the target's function the hunk keeps still use (the patch renamed it in the base only)."""
     s = h.scope
