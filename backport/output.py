@@ -12,6 +12,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .encoding import encode
 from .errors import OutputError, ReaderLeft
@@ -47,7 +48,7 @@ class Output:
         self.path = Path(path)
         self.real = Path(os.path.realpath(path)) if path else self.path  # through a symlink OUT
         self.force = force
-        self.stage: Path | None = None
+        self.stage: Path  # the staging directory, set by staging() before anything is written
         self.files: dict[tuple[int, str], str] = {}
         self.series: list[dict] = []  # per target: dir, files, cover_letter, skipped
         self.previous: tuple[int, int] | None = None  # (device, inode) of the OUT --force replaces
@@ -132,7 +133,7 @@ class Output:
         folder.mkdir(exist_ok=True)
         prefix = opts.subject_prefix or f"PATCH {series_name(name) or target_dirname(name)}"
         blocked = [t for _, _, t in entries if not t.complete]
-        info = {"target": name, "dir": folder.name, "files": [], "cover_letter": None, "skipped": None, "mbox": None}
+        info: dict[str, Any] = {"target": name, "dir": folder.name, "files": [], "cover_letter": None, "skipped": None, "mbox": None}
         self.series.append(info)
         if opts.no_partial and blocked:
             count = sum(len(review_items(t)) for t in blocked)
