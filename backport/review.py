@@ -115,7 +115,7 @@ def _interdiff(h: HunkResult) -> str | None:
     """interdiff of the two hunks put at the same place, or None when interdiff cannot compare them."""
     with tempfile.TemporaryDirectory(prefix="backport-review-") as tmp:
         files = []
-        for name, hunk in (("reference", h.reference), ("regenerated", h.regenerated)):
+        for name, hunk in (("reference", h.reference), ("regenerated", h.regenerated or "")):
             path = Path(tmp) / name
             path.write_text(f"--- a/{h.path}\n+++ b/{h.path}\n{_rehead(hunk, 1000)}", errors="surrogateescape")
             files.append(str(path))
@@ -340,6 +340,7 @@ def page(text: str) -> None:
     except OSError:
         sys.stdout.write(text)
         return
+    assert proc.stdin is not None  # stdin=PIPE
     try:
         proc.stdin.write(encode(text))
         proc.stdin.close()
