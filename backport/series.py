@@ -324,10 +324,10 @@ def combined_diffstat(diffs: list[str]) -> str:
     for diff in diffs:
         run = subprocess.run(["git", "apply", "--numstat", "-"], input=encode(diff), capture_output=True)
         for row in run.stdout.decode("utf-8", "replace").splitlines():
-            add, rem, path = row.split("\t", 2)
-            row = totals.setdefault(path, [0, 0])
-            row[0] += int(add) if add.isdigit() else 0
-            row[1] += int(rem) if rem.isdigit() else 0
+            plus, minus, path = row.split("\t", 2)
+            count = totals.setdefault(path, [0, 0])
+            count[0] += int(plus) if plus.isdigit() else 0
+            count[1] += int(minus) if minus.isdigit() else 0
     if not totals:
         return ""
     name = max(len(p) for p in totals)
@@ -445,7 +445,7 @@ def is_mbox_from(text: str) -> bool:
     if colon < 9 or not (tail.isdigit() and len(tail) == 2 and head[0].isdigit() and head[2:].isdigit()):
         return False
     year = re.match(r"\s*[+-]?\d+", text[colon + 3:])
-    return bool(year) and int(year.group(0)) > 90
+    return year is not None and int(year.group(0)) > 90
 
 
 def message_hazards(meta) -> list[str]:
