@@ -88,7 +88,7 @@ class GitTree(Tree):
     def __init__(self, repo: Repository, ref: str):
         self.repo = repo
         self.name = ref
-        self.commit = repo.resolve(ref)
+        self.commit: str = repo.resolve(ref)
 
     def read(self, path: str) -> str | None:
         return self.repo.read(self.commit, path)
@@ -345,6 +345,7 @@ class CatFile:
     def get(self, spec: str) -> tuple[bytes, bytes] | None:
         """(type, content) of the object ``spec`` names, None when git has none (or died)."""
         proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None  # both are pipes
         try:
             proc.stdin.write(encode(spec) + b"\n")
             proc.stdin.flush()
@@ -369,6 +370,7 @@ class CatFile:
     def close(self) -> None:
         if self._proc is not None:
             for pipe in (self._proc.stdin, self._proc.stdout):
+                assert pipe is not None  # both are pipes
                 try:
                     pipe.close()
                 except OSError:
