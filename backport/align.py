@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -82,7 +83,7 @@ def _in_order(base: list[Unit], target: list[Unit]) -> list[Pair]:
     return pairs
 
 
-def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(a: list[str], b: list[str]) -> Sequence[tuple[str, int, int, int, int]]:
     """difflib's opcodes, from matching blocks found in bounded work."""
     if _match_work(a, b) <= MATCH_WORK:
         return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
