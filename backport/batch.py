@@ -38,7 +38,7 @@ from .tree import Repository, open_tree
 
 def read_jobs(path: str) -> list[dict]:
     from .inputs import read_input  # a regular file, size-limited
-    jobs = []
+    jobs: list[dict] = []
     lines = decode(read_input(path, "jobs")).splitlines()
     for no, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -100,7 +100,7 @@ def _inputs(jobs_file: str, jobs: list[dict]) -> Inputs:
 
 def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, opts: SeriesOptions) -> dict:
     started = time.perf_counter()
-    record = {"id": str(job["id"]), "dir": folder, "status": "complete", "error": None}
+    record: dict[str, object] = {"id": str(job["id"]), "dir": folder, "status": "complete", "error": None}
     try:
         repo = _repo(job.get("repo"), repos)
         targets = [open_tree(t, repo) for t in _list(job["to"])]
@@ -124,7 +124,8 @@ class _State:
     def __init__(self, path: Path, real: Path, stage: Path, opts: SeriesOptions):
         self.out = Output.__new__(Output)
         self.out.path, self.out.real, self.out.stage = path, real, stage
-        self.opts, self.repos = opts, {}
+        self.opts: SeriesOptions = opts
+        self.repos: dict = {}
 
 
 def _group(task: tuple):
@@ -205,7 +206,7 @@ class _Slot:
         with signals_deferred():  # a worker half started reads half its set-up: a traceback
             self.proc.start()
         child.close()
-        self.index = None
+        self.index: int | None = None
 
     def give(self, index: int, task) -> None:
         self.index = index
