@@ -33,7 +33,7 @@ def port_series(patches: list[Patch], bases: list[tuple[str, Tree]], targets: li
     ancestry = Ancestry(repo_path)
     base_overlay: OverlayTree | None = None
     base_name: str | None = None
-    results = []
+    results: list[PortResult] = []
     for n, (patch, (name, base)) in enumerate(zip(patches, bases)):
         if name != base_name or base_overlay is None:
             base_overlay, base_name = OverlayTree(base), name
