@@ -80,7 +80,9 @@ class Placement:
 
 
 def blocks(hunk: Hunk) -> list[Block]:
-    out, line, cur = [], hunk.old_start if hunk.old_count else hunk.old_start + 1, None
+    out: list[Block] = []
+    line = hunk.old_start if hunk.old_count else hunk.old_start + 1
+    cur: tuple[int, list[str], list[str]] | None = None
     for ln in hunk.lines:
         if ln.kind == CONTEXT:
             if cur:
@@ -263,9 +265,8 @@ def _lines_mapped(block: Block, unit: Unit, lmap: LineMap) -> bool:
     lines = range(max(block.first, unit.start), min(block.last, unit.end) + 1) if block.removed \
         else [block.first - 1, block.first]
     wanted = [x for x in lines if unit.start <= x <= unit.end and lmap.scope.base_file.lines[x - 1].strip()]
-    mapped = [lmap.strong.get(x) for x in wanted]
-    return all(m is not None for m in mapped) and mapped == list(range(mapped[0], mapped[0] + len(mapped))) \
-        if mapped else False
+    mapped = [lmap.strong[x] for x in wanted if x in lmap.strong]
+    return len(mapped) == len(wanted) > 0 and mapped == list(range(mapped[0], mapped[0] + len(mapped)))
 
 
 def _merge_spans(spans, pending) -> list[tuple[int, int]]:
@@ -322,8 +323,8 @@ class _Work:
     def replace_region(self, span: tuple[int, int], inside: list[Block]) -> None:
         base_units = [u for u in self.scope.base_file.units_between(*self.scope.base_span)
                       if span[0] <= u.start and u.end <= span[1]]
-        pairs = [self.lmap.pair_of.get(u.start) for u in base_units]
-        if not base_units or any(p is None for p in pairs):
+        pairs = [self.lmap.pair_of[u.start] for u in base_units if u.start in self.lmap.pair_of]
+        if not base_units or len(pairs) < len(base_units):
             self.problems.append(f"base lines {span[0]}-{span[1]} have no counterpart in the target")
             return
         targets = [p.target for p in pairs]
@@ -368,8 +369,10 @@ class _Work:
         after = [u for u in units if u.start > span[1]]
         prev = self._anchor(before)
         nxt = self._anchor(after)
-        ok_prev = prev is not None and self._only_blank(prev.target.end + 1, targets[0].start - 1)
-        ok_next = nxt is not None and self._only_blank(targets[-1].end + 1, nxt.target.start - 1)
+        if prev is None or nxt is None:
+            return False
+        ok_prev = self._only_blank(prev.target.end + 1, targets[0].start - 1)
+        ok_next = self._only_blank(targets[-1].end + 1, nxt.target.start - 1)
         return ok_prev and ok_next and (prev.exact or nxt.exact)
 
     def _anchor(self, units: list[Unit]) -> Pair | None:
@@ -430,7 +433,7 @@ class _Work:
         """A blank base line maps to the blank target line at the same distance from an anchor."""
         prev = self._neighbour(line, -1)
         anchor = self.lmap.after(prev) if prev else None
-        if anchor is None:
+        if anchor is None or prev is None:
             return None
         target = anchor[0] + (line - prev)
         lines = self.scope.target_file.lines
@@ -443,8 +446,8 @@ class _Work:
         prev, nxt = self._neighbour(at - 1, -1), self._neighbour(at, +1)
         a = self.lmap.after(prev) if prev else None
         b = self.lmap.before(nxt) if nxt else None
-        spot_a = self._skip_blank(a[0], at - 1 - prev, +1) if a else None
-        spot_b = self._skip_blank(b[0], nxt - at, -1) if b else None
+        spot_a = self._skip_blank(a[0], at - 1 - prev, +1) if a and prev else None
+        spot_b = self._skip_blank(b[0], nxt - at, -1) if b and nxt else None
         if spot_a is None and spot_b is None:
             self.problems.append(f"no statement around base line {at} is found in the target")
             return
@@ -484,7 +487,8 @@ class _Work:
 
 def _apply_blocks(lines: tuple[str, ...], span: tuple[int, int], inside: list[Block]) -> list[str]:
     """Base lines of ``span`` with the blocks inside it applied."""
-    out, line = [], span[0]
+    out: list[str] = []
+    line = span[0]
     for block in sorted(inside, key=lambda b: b.first):
         out.extend(lines[line - 1:block.first - 1])
         out.extend(block.added)
