@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from .errors import TreeError
 from .model import PortResult
 from .options import PortOptions
 from .output import Output
 from .safetext import line, text_console
+
+if TYPE_CHECKING:
+    from .tree import Tree
 
 
 def run_port(opts: PortOptions) -> tuple[list[PortResult], Output]:
@@ -40,7 +44,8 @@ def run_port(opts: PortOptions) -> tuple[list[PortResult], Output]:
 
 def _bases(given: str | None, patches, repo, open_tree) -> list:
     """(name, tree) of each patch's base: its own, else the series' (the first patch's) base."""
-    out, trees = [], {}
+    out: list[tuple[str, Tree]] = []
+    trees: dict = {}
     for patch in patches:
         try:
             spec = pick_base(given, patch, repo)
