@@ -314,7 +314,7 @@ def _is_boundary(s: str) -> bool:
     return s.startswith("diff --git ") or (s.startswith("@@") and bool(HUNK_HEADER.match(s)))
 
 
-def _plain_kind(rec: FileRecord) -> str:
+def _plain_kind(rec: FileRecord) -> FileKind:
     if rec.old is None or (len(rec.hunks) == 1 and rec.hunks[0].numbers[:2] == (0, 0)):
         return FileKind.ADD
     if rec.new is None or (len(rec.hunks) == 1 and rec.hunks[0].numbers[2:] == (0, 0)):
@@ -326,7 +326,7 @@ def _has(rec: FileRecord, head: str) -> bool:
     return any(x.startswith(head) for x in rec.extended)
 
 
-def _git_kind(rec: FileRecord, binary: bool) -> str:
+def _git_kind(rec: FileRecord, binary: bool) -> FileKind:
     if binary:
         return FileKind.BINARY
     for head, kind in (("new file mode ", FileKind.ADD), ("deleted file mode ", FileKind.DELETE),
@@ -375,7 +375,7 @@ def _unquote(text: str) -> tuple[str | None, str]:
     while i < len(text):
         c = text[i]
         if c == '"':
-            return decode(out), text[i + 1:]
+            return decode(bytes(out)), text[i + 1:]
         if c != "\\":
             out += encode(c)
             i += 1
