@@ -145,7 +145,8 @@ _TOP = frozenset({"translation_unit", "preproc_if", "preproc_ifdef", "preproc_el
 def function_errors(text: str) -> dict[str, int]:
     """ERROR/MISSING nodes per function, without building units (a cheap re-parse)."""
     data = encode(text)
-    stack, found = [_parser().parse(data).root_node], {}
+    stack = [_parser().parse(data).root_node]
+    found: dict[str, int] = {}
     while stack:
         node = stack.pop()
         if node.type == "function_definition":
@@ -180,7 +181,7 @@ class _Walk:
         self.functions: list[Function] = []
 
     def visit(self, root) -> None:
-        stack = [(root, None, None)]
+        stack: list[tuple[tree_sitter.Node, tree_sitter.Node | None, str | None]] = [(root, None, None)]
         while stack:
             node, parent, field = stack.pop()
             self._mark(node, parent, field)
@@ -204,7 +205,7 @@ class _Walk:
         return Function(name or "", node.start_point[0] + 1, node.end_point[0] + 1, errors)
 
 
-def _children(node) -> list[tuple[object, str | None]]:
+def _children(node) -> list[tuple[tree_sitter.Node, str | None]]:
     """(child, field name) of each child, by one cursor walk (``field_name_for_child(i)`` walks
     the children up to i each time: quadratic in a node with thousands of children)."""
     out = []
