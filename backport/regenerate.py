@@ -52,7 +52,8 @@ def trim(edit: Edit, lines: tuple[str, ...]) -> Edit:
 
 
 def apply_edits(text: Text, edits: list[Edit]) -> Text:
-    out, line = [], 1
+    out: list[str] = []
+    line = 1
     for edit in sorted(edits, key=lambda e: (e.start, e.removed)):
         out.extend(text.lines[line - 1:edit.start - 1])
         out.extend(edit.added)
