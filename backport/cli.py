@@ -270,7 +270,7 @@ def _main(argv: list[str] | None) -> int:
         _say(str(err))
         return err.exit_code
     except KeyboardInterrupt as err:
-        err.nothing_written = True  # the staging directory is gone, OUT as it was
+        err.nothing_written = True  # type: ignore[attr-defined]  # the staging directory is gone, OUT as it was
         raise
     return finish(results, out, args, console)
 
