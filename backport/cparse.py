@@ -119,6 +119,10 @@ class CFile:
         lo, hi = bisect_left(starts, start), bisect_right(starts, end)
         return [u for u in self.units[lo:hi] if u.end <= end]
 
+    def statement(self, unit: Unit) -> str:
+        """A unit's text on one line, its blanks squashed (as findings quote it)."""
+        return " ".join(" ".join(self.lines[unit.start - 1:unit.end]).split())
+
 
 @lru_cache(maxsize=1)
 def _parser() -> tree_sitter.Parser:

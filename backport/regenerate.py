@@ -3,6 +3,7 @@
 Context comes from the target, line numbers are the target's, and each ``@@``
 header carries the function heading git's default rule would show (the last
 line before the hunk that starts with a letter, ``_`` or ``$``).
+``regenerate_target`` does it for every placed hunk of one target.
 """
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from dataclasses import dataclass
 
 from .cparse import split_comment
 from .encoding import encode
+from .hunkwork import HunkWork
 from .locate import Edit
-from .model import ADDED, CONTEXT, NO_EOL, REMOVED, Hunk, Line
+from .model import ADDED, CONTEXT, NO_EOL, REMOVED, FilePatch, FindingKind, Hunk, Line, Place, Severity
+from .sources import Sources
 
 CONTEXT_LINES = 3
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -146,3 +149,53 @@ def _swap(text: str, renames: dict[str, str], keep_strings: bool) -> tuple[str, 
         pos = s.end()
     pieces.append(pattern.sub(swap, text[pos:]))
     return "".join(pieces), used
+
+
+# ---------------------------------------------------------------------------
+# the hunks of one target
+
+
+@dataclass(frozen=True)
+class Written:
+    """What was written for one target: a file patch per target file, each file before and after."""
+
+    files: tuple[FilePatch, ...]
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+def regenerate_target(work: list[HunkWork], tsrc: Sources) -> Written:
+    """The placed hunks of one target turned into hunks on its files; each hunk learns its written
+    form and where it lands, hunks whose places overlap are refused."""
+    by_path: dict[str, list[HunkWork]] = {}
+    for w in work:
+        if w.in_play:
+            by_path.setdefault(w.scope.target_path, []).append(w)
+    out, before, after = [], {}, {}
+    for path, ws in by_path.items():
+        text = Text.of(tsrc.text(path))
+        tagged = [(id(w), e) for w in ws for e in (_final_edit(w, x, text) for x in w.placement.edits)
+                  if e.removed or e.added]
+        if overlapping([e for _, e in tagged]):
+            for w in ws:
+                w.add(FindingKind.OVERLAP, Severity.BLOCK, "its place in the target overlaps another hunk's")
+            continue
+        hunks = make_hunks(text, tagged)
+        _written(ws, hunks, path)
+        out.append(FilePatch(path, path, tuple(h for h, _ in hunks)))
+        before[path] = text.render()
+        after[path] = apply_edits(text, [e for _, e in tagged]).render()
+    return Written(tuple(out), before, after)
+
+
+def _final_edit(w: HunkWork, edit: Edit, text: Text) -> Edit:
+    return trim(Edit(edit.start, edit.removed, w.added.get((edit.start, edit.removed), edit.added)), text.lines)
+
+
+def _written(ws: list[HunkWork], hunks, path: str) -> None:
+    """Each hunk's written form and where it lands (the verdict comes later, from ``judge``)."""
+    written = {tag: h for h, tags in hunks for tag in tags}
+    for w in ws:
+        hunk = written[id(w)]
+        w.out = hunk
+        w.target_place = Place(path, w.scope.function, hunk.old_start, hunk.old_start + max(hunk.old_count - 1, 0))

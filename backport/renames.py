@@ -155,3 +155,40 @@ class RenameMap:
         evidence = tuple(dict.fromkeys(t.evidence for t in self.taught
                                        if t.old == old and t.new == new and t.scope in (None, function)))
         return Rename(old, new or "", evidence)
+
+
+# ---------------------------------------------------------------------------
+# the renames one target teaches (moved here from the pipeline)
+
+
+def learn_renames(scopes) -> RenameMap:
+    """Renames taught by the changed statements of every scope of one target.
+
+    An identifier counts as renamed only if the target's scope no longer uses
+    it and the base's scope never used its new name.
+    """
+    taught: list[Taught] = []
+    for s in {id(s): s for s in scopes}.values():
+        base_ids = _scope_tokens(s.base_file, s.base_span)
+        target_ids = _scope_tokens(s.target_file, s.target_span)
+        for pair in s.alignment.pairs:
+            evidence = (f"{s.base_path}:{pair.base.start} `{s.base_file.statement(pair.base)}` -> "
+                        f"{s.target_path}:{pair.target.start} `{s.target_file.statement(pair.target)}`")
+            taught.extend(t for t in learn_from(pair, s.function, evidence)
+                          if _still_new(t, base_ids, target_ids, s))
+    return RenameMap(taught)
+
+
+def _still_new(t: Taught, base_ids: set[str], target_ids: set[str], s) -> bool:
+    """The target no longer spells it the old way, and the base never spelled it the new way."""
+    if "->" in t.old or "." in t.old:
+        return t.old not in _compact(s.target_file, s.target_span) and t.new not in _compact(s.base_file, s.base_span)
+    return t.old not in target_ids and t.new not in base_ids
+
+
+def _compact(cfile, span: tuple[int, int]) -> str:
+    return "\n".join("".join(u.tokens) for u in cfile.units_between(*span))
+
+
+def _scope_tokens(cfile, span: tuple[int, int]) -> set[str]:
+    return {tok for u in cfile.units_between(*span) for tok in u.tokens}

@@ -1,11 +1,12 @@
 """A tree's files as the stages read them: text, parse, where a function is defined.
 
-``Sources`` is one tree's view.  What is derived from a file's content (its
-parse, its function bodies, its ERROR nodes once a change is applied) is kept
-in a ``ParseCache`` keyed by the content's blob id, the git object id of the
-file (what ``git hash-object`` prints).  One cache serves the base and every
-target of a port: a file that is the same in two trees is parsed once.
-Nothing is written onto the parsed values themselves: they are frozen.
+``Sources`` is one tree's view.  What is made from a file's content (its
+parse, and what a stage derives from it through ``Sources.derived``: function
+bodies, ERROR nodes once the reference change is applied, ...) is kept in a
+``ParseCache`` keyed by the content's blob id (the git object id of the file,
+what ``git hash-object`` prints) and what was made.  One cache serves the base
+and every target of a port: a file that is the same in two trees is parsed
+once.  Nothing is written onto the parsed values: they are frozen.
 """
 from __future__ import annotations
 
@@ -14,11 +15,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .cparse import CFile, function_errors, parse, parse_lines
+from .cparse import CFile, parse, parse_lines
 from .encoding import encode
-from .indent import norm
-from .locate import Bodies, Edit, definition_pattern, function_bodies
-from .regenerate import Text, apply_edits
+from .locate import definition_pattern
 from .tree import Tree
 
 
@@ -71,20 +70,9 @@ class Sources:
             return self.cache.get(blob, "C", lambda: parse(self.tree.read(path)))
         return self.cache.get(blob, "lines", lambda: parse_lines(self.tree.read(path)))
 
-    def bodies(self, path: str) -> Bodies:
-        """``locate.function_bodies`` of a file (read by rename detection)."""
-        return self.cache.get(self.blob(path), "bodies", lambda: function_bodies(self.file(path)))
-
-    def normalised(self, path: str, span: tuple[int, int]) -> list[str]:
-        """The non-blank lines of ``span`` of a file, normalised."""
-        return self.cache.get(self.blob(path), ("normalised", span), lambda: [
-            norm(x) for x in self.file(path).lines[span[0] - 1:span[1]] if x.strip()])
-
-    def errors_after(self, path: str, edits: tuple[Edit, ...]) -> dict[str, int]:
-        """ERROR nodes per function of ``path`` once ``edits`` (the reference change: the same for
-        every target) are applied."""
-        return self.cache.get(self.blob(path), ("errors after", edits), lambda: function_errors(
-            apply_edits(Text.of(self.text(path)), list(edits)).render()))
+    def derived(self, path: str, what: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, something made from the file at ``path`` alone: made once per content."""
+        return self.cache.get(self.blob(path), what, make)
 
     def definitions(self, name: str, near: str) -> Iterator[str]:
         """Files of the tree that define function ``name``, nearest ``near`` first: its

@@ -18,7 +18,7 @@ import pytest
 from backport import batch, history
 from backport.cli import main
 from backport.locate import definition_pattern
-from backport.pipeline import Sources
+from backport.sources import Sources
 from backport.tree import DirTree, GitTree, Repository
 from conftest import SEED, git, make_repo
 

@@ -1,0 +1,75 @@
+"""The locate stage on one target: each hunk's scope and placement.
+
+A hunk's scope is the function its changes sit in (or the whole file): found
+in the target under the same path, else in the file the function moved to
+(a definition search, nearest first), else as a function of another name
+with the same body.  The scope is aligned once however many hunks share it,
+and each hunk is placed by ``locate.place`` on that alignment.
+"""
+from __future__ import annotations
+
+from .cparse import CFile, Function
+from .hunkwork import HunkWork
+from .locate import LineMap, Scope, changed_lines, function_bodies, make_scope, place, same_body
+from .model import FileKind, FilePatch, FindingKind, Severity
+from .sources import Sources
+
+
+def locate_hunks(work: list[HunkWork], files: dict[str, FilePatch], base: Sources, tsrc: Sources) -> None:
+    """The scope and placement of every hunk still in play, or why it has none."""
+    scopes: dict[tuple, tuple[Scope | None, LineMap | None]] = {}
+    for w in work:
+        _locate(w, files[w.path], base, tsrc, scopes)
+
+
+def _locate(w: HunkWork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) -> None:
+    if not w.in_play:
+        return
+    if fp.kind in (FileKind.ADD, FileKind.DELETE, FileKind.BINARY):
+        w.add(FindingKind.FILE_CHANGE, Severity.BLOCK, f"{fp.kind} of a whole file is not ported automatically")
+        return
+    bfile = base.file(fp.path)
+    first, last = changed_lines(w.hunk)
+    fn = _enclosing(bfile, first, last)
+    key = (fp.path, fn.name if fn else None)
+    if key not in scopes:  # one scope, and one line map, however many hunks share it
+        scope = find_scope(fp.path, bfile, fn, tsrc)
+        scopes[key] = (scope, LineMap(scope) if scope else None)
+    w.scope, line_map = scopes[key]
+    if w.scope is None:
+        what = f"{fn.name}() is" if fn else f"{fp.path} is"
+        w.add(FindingKind.ABSENT, Severity.BLOCK, f"{what} not in the target tree")
+        return
+    _found_by_text(w, fn, tsrc.file(w.scope.target_path))
+    w.placement = place(w.hunk, w.scope, line_map)
+
+
+def _found_by_text(w: HunkWork, fn: Function | None, tfile: CFile | None) -> None:
+    """Say so when tree-sitter gave up on the hunk's function (kernel macros) and it was found by
+    its text: never used silently (the statements it is aligned by are then rougher)."""
+    where = [side for side, f in (("base", fn), ("target", tfile.function(w.scope.target_function or "")
+                                                 if tfile and w.scope.target_function else None))
+             if f is not None and f.by_text]
+    if where:
+        w.add(FindingKind.PARSE, Severity.INFO, f"tree-sitter could not parse {fn.name}() in the "
+              f"{' and the '.join(where)}: the function was found by its text")
+
+
+def _enclosing(cfile: CFile, first: int, last: int) -> Function | None:
+    fn = cfile.function_at(first)
+    return fn if fn and fn.start <= last <= fn.end else None
+
+
+def find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> Scope | None:
+    """``fn`` of the base file at ``path`` (None: the file itself) and its version in the target."""
+    tfile = tsrc.file(path)
+    if fn is None:
+        return make_scope(path, bfile, None, path, tfile, None) if tfile else None
+    if tfile and tfile.function(fn.name):
+        return make_scope(path, bfile, fn, path, tfile, tfile.function(fn.name))
+    for other in tsrc.definitions(fn.name, path):
+        ofile = tsrc.file(other)
+        if other != path and ofile and ofile.function(fn.name):
+            return make_scope(path, bfile, fn, other, ofile, ofile.function(fn.name))
+    renamed = same_body(bfile, fn, tsrc.derived(path, "bodies", lambda: function_bodies(tfile))) if tfile else None
+    return make_scope(path, bfile, fn, path, tfile, renamed) if renamed else None
