@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from . import merge
-from .cparse import UnitKind, code_of, identifiers
+from .clex import code_of
+from .cparse import UnitKind, identifiers
 from .headers import respell_includes
 from .hunkwork import HunkWork
 from .indent import norm
-from .locate import Placement, blocks
+from .locate import Placement, Scope, blocks
 from .model import FindingKind, Severity
 from .regenerate import rewrite
 from .renames import RenameMap, explained
@@ -36,25 +37,26 @@ def adapt_hunks(work: list[HunkWork], renames: RenameMap, base: Sources, tsrc: S
 
 def adapt(w: HunkWork, renames: RenameMap, tsrc: Sources) -> None:
     """Already applied, or the placement's findings and the added lines for the target."""
-    p = w.placement
-    if already_applied(w, renames, tsrc):
+    s, p = w.scope, w.placement
+    if s is None or p is None:  # not located: nothing to adapt
+        return
+    if already_applied(w, s, renames, tsrc):
         w.already = True
         return
     for problem in p.problems:
         w.add(FindingKind.PLACEMENT, Severity.BLOCK, problem)
-    if p.problems or not _anchors_explained(w, renames):
+    if p.problems or not _anchors_explained(w, s, p, renames):
         return
-    _rewrite_added(w, renames)
-    if w.in_play and is_c(w.scope.target_path):
+    _rewrite_added(w, s.function, p, renames)
+    if w.in_play and is_c(s.target_path):
         _respell_headers(w, tsrc.tree)
     for note in p.notes:
         w.add(FindingKind.DRIFT, Severity.INFO, note)
 
 
-def _anchors_explained(w: HunkWork, renames: RenameMap) -> bool:
+def _anchors_explained(w: HunkWork, s: Scope, p: Placement, renames: RenameMap) -> bool:
     """Each anchor the target changed is a drift the added lines do not depend on; else refused."""
-    s = w.scope
-    unexplained = [q for q in w.placement.weak
+    unexplained = [q for q in p.weak
                    if q.base.kind == UnitKind.CODE and not explained(q, renames, s.function)]
     uses = set(identifiers("\n".join(code_of(x) for b in blocks(w.hunk) for x in b.added)))
     for q in unexplained:
@@ -92,11 +94,10 @@ def _respell_headers(w: HunkWork, target: Tree) -> None:
             w.add(FindingKind.HEADER, Severity.REVIEW, warning)
 
 
-def _rewrite_added(w: HunkWork, renames: RenameMap) -> None:
-    fn = w.scope.function
+def _rewrite_added(w: HunkWork, fn: str | None, p: Placement, renames: RenameMap) -> None:
     code, comments = renames.for_function(fn, pure_only=True), renames.for_function(fn)
     used: set[str] = set()
-    for edit in w.placement.edits:
+    for edit in p.edits:
         lines = []
         for line in edit.added:
             new, names = rewrite(line, code, comments)
@@ -104,12 +105,13 @@ def _rewrite_added(w: HunkWork, renames: RenameMap) -> None:
             used.update(names)
         w.added[(edit.start, edit.removed)] = tuple(lines)
     w.renames = [renames.rename(old, fn) for old in sorted(used)]
-    _calls_changed_api(w, renames, code)
+    _calls_changed_api(w, renames.for_function(fn), code)
 
 
-def _calls_changed_api(w: HunkWork, renames: RenameMap, code: dict[str, str]) -> None:
-    """An added line calling a function whose target version takes other arguments is a conflict."""
-    changed = {old: new for old, new in renames.for_function(w.scope.function).items() if old not in code}
+def _calls_changed_api(w: HunkWork, renamed: dict[str, str], code: dict[str, str]) -> None:
+    """An added line calling a function whose target version takes other arguments is a conflict
+    (``renamed``: every rename of the function; ``code``: those that are safe to make in code)."""
+    changed = {old: new for old, new in renamed.items() if old not in code}
     for line in (x for v in w.added.values() for x in v):
         hit = next((n for n in identifiers(code_of(line)) if n in changed), None)
         if hit:
@@ -124,8 +126,8 @@ def _calls_changed_api(w: HunkWork, renames: RenameMap, code: dict[str, str]) ->
 # a change the target already has
 
 
-def already_applied(w: HunkWork, renames: RenameMap, tsrc: Sources) -> bool:
-    s = w.scope
+def already_applied(w: HunkWork, s: Scope, renames: RenameMap, tsrc: Sources) -> bool:
+    """The target's scope ``s`` already has the change the hunk makes."""
     lines = tsrc.derived(s.target_path, ("normalised", s.target_span), lambda: [
         norm(x) for x in s.target_file.lines[s.target_span[0] - 1:s.target_span[1]] if x.strip()])
     table = renames.for_function(s.function)
@@ -138,15 +140,14 @@ def already_applied(w: HunkWork, renames: RenameMap, tsrc: Sources) -> bool:
     if not added or any(b.removed for b in added):
         return False
     return all(_contains(lines, [norm(rewrite(x, table)[0]) for x in b.added if x.strip()]) for b in added) \
-        and w.placement is not None and bool(w.placement.problems) is False and _adjacent_copy(w, table)
+        and w.placement is not None and bool(w.placement.problems) is False and _adjacent_copy(w, s, w.placement, table)
 
 
-def _adjacent_copy(w: HunkWork, table) -> bool:
+def _adjacent_copy(w: HunkWork, s: Scope, p: Placement, table: dict[str, str]) -> bool:
     """Each inserted block already sits right at its insertion point in the target,
     and does not in the base (where the patch would be adding a second copy)."""
-    s = w.scope
     inserted = sorted((b for b in blocks(w.hunk) if b.added), key=lambda b: b.first)
-    edits = sorted(w.placement.edits, key=lambda e: e.start)
+    edits = sorted(p.edits, key=lambda e: e.start)
     if len(inserted) != len(edits):
         return False
     for block, edit in zip(inserted, edits):
@@ -187,8 +188,9 @@ def _try_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None:
     """Place the hunk by a 3-way merge of base file, patched base file and target file; taken
     only when clean, inside the hunk's function in the target, and changing only its lines."""
     s = w.scope
-    base_text, target_text = base.text(s.base_path), tsrc.text(s.target_path)
-    if base_text is None or target_text is None:
+    base_text = base.text(s.base_path) if s else None
+    target_text = tsrc.text(s.target_path) if s else None
+    if s is None or base_text is None or target_text is None:
         return
     edits = merge.merge_hunk(base_text, target_text, blocks(w.hunk), scratch)
     lo, hi = s.target_span

@@ -31,20 +31,20 @@ def check_target(work: list[HunkWork], written: Written, files: dict[str, FilePa
 
 def _reparse(path: str, work: list[HunkWork], written: Written, files: dict[str, FilePatch], base: Sources,
              tsrc: Sources) -> Check:
-    ws = [w for w in work if w.placed and w.scope.target_path == path]
-    fns = {w.scope.function for w in ws if w.scope.function}
+    ws = [w for w in work if w.placed and w.located[0].target_path == path]
+    fns = {f for f in (w.located[0].function for w in ws) if f}
     growth = _base_growth(ws, files, base, fns)
-    return verify.reparse_check(path, tsrc.file(path), written.after[path], fns, growth)
+    return verify.reparse_check(path, tsrc.present(path), written.after[path], fns, growth)
 
 
 def _base_growth(ws: list[HunkWork], files: dict[str, FilePatch], base: Sources, fns: set[str]) -> dict[str, int]:
     """ERROR nodes the reference change itself adds to each function in the base."""
     growth: dict[str, int] = {}
-    for path in {w.scope.base_path for w in ws}:
+    for path in {w.located[0].base_path for w in ws}:
         edits = tuple(Edit(b.first, len(b.removed), b.added) for h in files[path].hunks for b in blocks(h))
         after = _errors_after(base, path, edits)
         for name in fns:  # as verify.error_growth, on the patched base parsed once for all targets
-            old, new = base.file(path).function(name), after.get(name)
+            old, new = base.present(path).function(name), after.get(name)
             if old and new is not None:
                 growth[name] = max(growth.get(name, 0), new - old.errors)
     return growth
@@ -54,12 +54,12 @@ def _errors_after(base: Sources, path: str, edits: tuple[Edit, ...]) -> dict[str
     """ERROR nodes per function of a base file once ``edits`` (the reference change, the same
     for every target) are applied: parsed once per port."""
     return base.derived(path, ("errors after", edits), lambda: function_errors(
-        apply_edits(Text.of(base.text(path)), list(edits)).render()))
+        apply_edits(Text.of(base.text(path) or ""), list(edits)).render()))
 
 
 def check_hunks(work: list[HunkWork], base: Sources, tsrc: Sources) -> None:
     """The checks of ``verify`` on every placed C hunk; their findings go on the hunk."""
-    todo = [w for w in work if w.placed and is_c(w.scope.target_path)]
+    todo = [w for w in work if w.placed and is_c(w.located[0].target_path)]
     if not todo:
         return
     code = [hunk_code(w) for w in todo]
@@ -75,10 +75,11 @@ def check_hunks(work: list[HunkWork], base: Sources, tsrc: Sources) -> None:
 
 def hunk_code(w: HunkWork) -> verify.HunkCode:
     """What the checks read of a placed hunk."""
+    s, p = w.located
     bl = tuple(blocks(w.hunk))
-    edits = tuple(Edit(e.start, e.removed, w.added.get((e.start, e.removed), e.added)) for e in w.placement.edits)
+    edits = tuple(Edit(e.start, e.removed, w.added.get((e.start, e.removed), e.added)) for e in p.edits)
     paired = len(bl) == len(edits)
-    return verify.HunkCode(id(w), w.scope, tuple(w.added_lines()), tuple(x for b in bl for x in b.removed),
+    return verify.HunkCode(id(w), s, tuple(w.added_lines()), tuple(x for b in bl for x in b.removed),
                            bl if paired else (), edits if paired else ())
 
 

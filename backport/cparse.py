@@ -11,7 +11,8 @@ It turns a C file into our own small types:
 
 Kernel macros make tree-sitter emit ERROR nodes; they are counted, not
 hidden, and unit boundaries still come from the statements inside them.
-Line numbers are 1-based.
+Line numbers are 1-based.  The line lexer (code, comment and literals of one
+line) is ``clex``, read through this module too.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from functools import lru_cache
 import tree_sitter
 import tree_sitter_c
 
+from .clex import code_of, split_comment, split_line, strip_strings  # noqa: F401 - the line lexer, read through cparse too
 from .encoding import decode, encode
 
 _CONTAINERS = frozenset({
@@ -35,11 +37,16 @@ _CONTAINERS = frozenset({
 _BODIES = frozenset({"consequence", "alternative", "body"})
 _ATOMS = frozenset({"string_literal", "char_literal", "system_lib_string",
                     "comment", "concatenated_string_never"})
+# an identifier, and a member after a dot:  "p->lock", "s.len" (the "s" and "len" of it)
 _IDENT = re.compile(r"(?<![\w.])[A-Za-z_]\w*|(?<=\.)[A-Za-z_]\w*")
+# one C token:  "spin_lock_irq", "0x1fUL", "->", "<<=", "...", ";"
 _TOKEN = re.compile(r"[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[\w.]*|->|\+\+|--|<<=?|>>=?|[<>!=+\-*/%&|^]=|&&|\|\||\.\.\.|\S")
+# a function head at column 0:  "static int swap_entry_free(struct swap_info_struct *p," (groups: name, first word)
 _DEF_HEAD = re.compile(r"^(?:[A-Za-z_][^;{}=(]*?[\s*])?([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?")
 _MACRO_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")  # SYSCALL_DEFINE3, BPF_CALL_2, ...
-_FIRST_ARG = re.compile(r"\(\s*([A-Za-z_]\w*)")
+_FIRST_ARG = re.compile(r"\(\s*([A-Za-z_]\w*)")  # "(openat, int, dfd" -> "openat"
+# what a file's text is lexed into besides code:  "a \"b\"", '\n', /* a comment */, // a comment
+_LEXEME = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.S)
 
 
 class UnitKind(StrEnum):
@@ -170,7 +177,6 @@ _DESCEND = _CONTAINERS | frozenset({
     "switch_statement", "else_clause", "declaration", "struct_specifier", "union_specifier",
     "enum_specifier", "type_definition", "field_declaration", "init_declarator",
 })
-_LEXEME = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.S)
 
 
 class _Walk:
@@ -370,58 +376,6 @@ def comment_words(text: str) -> str:
     body = body[:-2] if body.endswith("*/") else body
     lines = (ln.strip().lstrip("*").strip() for ln in body.split("\n"))
     return " ".join(" ".join(lines).split())
-
-
-# The one C line lexer: code, comment and string literals of one source line (rough: a
-# comment is not followed across lines, which is what the line-by-line checks need).
-_COMMENT_LINE = re.compile(r"^(?:/\*|//|\*(?:\s|/|$))")  # " * text", "*/", "/* x"; not "*p = x;"
-_CHAR_LITERAL = re.compile(r"'(?:[^'\\]|\\.)+'")  # 'a', '\n'
-_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')  # "a \"b\" c"
-
-
-def split_line(line: str) -> tuple[str, str, str]:
-    """(code, comment marker, comment text) of one line; a comment line (``/* x``, `` * x``,
-    ``*/``) is all comment, while ``*p = x;`` is code; a ``/*`` inside a string literal is not
-    a comment."""
-    stripped = line.strip()
-    if _COMMENT_LINE.match(stripped):
-        return "", "", stripped
-    if "/" not in line:
-        return line, "", ""
-    i, quote = 0, ""
-    while i < len(line):
-        c = line[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "/" and line[i + 1:i + 2] in ("*", "/"):
-            return line[:i], line[i:i + 2], line[i + 2:]
-        i += 1
-    return line, "", ""
-
-
-def strip_strings(text: str) -> str:
-    """Code with its string literals emptied and character literals made ``0``."""
-    return _STRING_LITERAL.sub('""', _CHAR_LITERAL.sub("0", text))
-
-
-@lru_cache(maxsize=1 << 16)  # the same lines are looked at by several checks, and kernel code repeats itself
-def code_of(line: str) -> str:
-    """The code part of a line: no comment, string literals emptied."""
-    return strip_strings(split_line(line)[0])
-
-
-def split_comment(line: str) -> tuple[str, str]:
-    """(code part, comment part) of one line, as ``split_line`` reads it: a comment line's
-    code part is its indentation."""
-    code, marker, comment = split_line(line)
-    if not code and not marker and comment:
-        return line[: len(line) - len(line.lstrip())], line.lstrip()
-    return code, marker + comment
 
 
 def parse_lines(text: str) -> CFile:

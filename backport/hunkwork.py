@@ -59,6 +59,13 @@ class HunkWork:
     def placed(self) -> bool:
         return self.out is not None and self.in_play
 
+    @property
+    def located(self) -> tuple[Scope, Placement]:
+        """The scope and placement of a hunk the locate stage placed (asked only of those)."""
+        if self.scope is None or self.placement is None:
+            raise ValueError(f"hunk {self.index} of {self.path} has no place in the target")
+        return self.scope, self.placement
+
     def added_lines(self) -> list[str]:
         """The lines it adds in the target (the reference hunk's until they are adapted)."""
         return [x for v in self.added.values() for x in v] or [x for b in blocks(self.hunk) for x in b.added]
@@ -66,11 +73,10 @@ class HunkWork:
     def facts(self) -> Facts:
         """The facts ``judge`` decides the hunk's verdict from."""
         placed = None
-        if self.placed:
-            s = self.scope
-            placed = Placed(s.new_home if s.relocated else None, tuple(self.renames), bool(self.placement.replaced),
-                            _embedded(self.hunk, self.out),
-                            min(e.start for e in self.placement.edits) - changed_lines(self.hunk)[0],
+        s, p, out = self.scope, self.placement, self.out
+        if self.placed and s is not None and p is not None and out is not None:  # (placed: all three are)
+            placed = Placed(s.new_home if s.relocated else None, tuple(self.renames), bool(p.replaced),
+                            _embedded(self.hunk, out), min(e.start for e in p.edits) - changed_lines(self.hunk)[0],
                             self.repaired, self.strategy)
         return Facts(tuple(self.findings), self.already, placed)
 

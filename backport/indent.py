@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from .clex import code_of, mask_literals, split_line, strip_strings
+
+# a line that opens a block or a one-statement body:  "if (x)", "} else", "for (i = 0; i < n; i++)";
+# not "if (x) y();"
 _CONTROL = re.compile(r"^(?:\}\s*)?(?:if|else if|for|while|else)\b(?!.*[;{]\s*(?:/\*.*)?$)")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 
 
 def norm(line: str) -> str:
@@ -20,15 +23,6 @@ def norm(line: str) -> str:
 
 def leading(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
-
-
-def code_part(line: str) -> str:
-    """The line without string literals and comments (rough, one line)."""
-    text = _STRING.sub('""', line)
-    for marker in ("/*", "//"):
-        if marker in text:
-            text = text[: text.index(marker)]
-    return text
 
 
 def columns(text: str) -> int:
@@ -44,15 +38,15 @@ def tabs_to(col: int) -> str:
 
 
 def open_paren_column(line: str) -> int | None:
-    """Screen column just after the innermost '(' left open on ``line``."""
-    code = code_part(line)
+    """Screen column just after the innermost '(' left open on ``line`` (parentheses in
+    literals and comments do not count)."""
     stack = []
-    for i, ch in enumerate(code):
+    for i, ch in enumerate(mask_literals(split_line(line)[0])):
         if ch == "(":
             stack.append(i)
         elif ch == ")" and stack:
             stack.pop()
-    return columns(code[: stack[-1] + 1]) if stack else None
+    return columns(line[: stack[-1] + 1]) if stack else None
 
 
 class Indenter:
@@ -101,10 +95,10 @@ class Indenter:
             return "\t"
         prev = lines[-1]
         base = self._statement_indent(prev)
-        stripped = code_part(prev).strip()
+        stripped = code_of(prev).strip()
         if stripped.endswith("{") or _CONTROL.match(stripped):
             return base + "\t"
-        if len(lines) > 1 and stripped.endswith(";") and _CONTROL.match(code_part(lines[-2]).strip()):
+        if len(lines) > 1 and stripped.endswith(";") and _CONTROL.match(code_of(lines[-2]).strip()):
             return self._statement_indent(lines[-2])
         return base
 
@@ -116,7 +110,7 @@ class Indenter:
         return lead
 
     def _track_comment(self, line: str) -> None:
-        code = _STRING.sub('""', line)
+        code = strip_strings(line)
         if self.comment is None:
             start = code.rfind("/*")
             if start >= 0 and "*/" not in code[start:]:

@@ -53,12 +53,14 @@ from .mail import (
 )
 from .model import FileKind, FilePatch, Hunk, Line, Patch, PatchMeta
 from .safetext import one_line
+from .tree import KERNEL_VERSION
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 NO_DIFF = "not a patch: no unified diff found"
 _A = re.ASCII
-_VERSION = re.compile(r"(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)(?:[.-]orig|[.-]old)?", _A)
+# the version in a diff's old-side prefix: "4.9.117", "linux-4.9.117.orig", "v5.10-old"
+_BASE_PREFIX = re.compile(KERNEL_VERSION.pattern + r"(?:[.-]orig|[.-]old)?", _A)
 
 
 def read_patches(path: str) -> list[Patch]:
@@ -148,7 +150,7 @@ def _diff_start(lines: list[str]) -> int | None:
 def _base_hint(files: list[FilePatch]) -> str | None:
     for f in files:
         if f.old_prefix:
-            m = _VERSION.fullmatch(f.old_prefix)
+            m = _BASE_PREFIX.fullmatch(f.old_prefix)
             return m.group(1) if m else None
     return None
 

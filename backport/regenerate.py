@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cparse import split_comment
+from .clex import literal_spans, split_comment
 from .encoding import encode
 from .hunkwork import HunkWork
 from .locate import Edit
@@ -18,7 +18,6 @@ from .model import ADDED, CONTEXT, NO_EOL, REMOVED, FilePatch, FindingKind, Hunk
 from .sources import Sources
 
 CONTEXT_LINES = 3
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 @dataclass(frozen=True)
@@ -143,10 +142,10 @@ def _swap(text: str, renames: dict[str, str], keep_strings: bool) -> tuple[str, 
     if not keep_strings:
         return pattern.sub(swap, text), used
     pieces, pos = [], 0
-    for s in _STRING.finditer(text):
-        pieces.append(pattern.sub(swap, text[pos:s.start()]))
-        pieces.append(s.group(0))
-        pos = s.end()
+    for start, end in literal_spans(text):
+        pieces.append(pattern.sub(swap, text[pos:start]))
+        pieces.append(text[start:end])
+        pos = end
     pieces.append(pattern.sub(swap, text[pos:]))
     return "".join(pieces), used
 
@@ -170,11 +169,11 @@ def regenerate_target(work: list[HunkWork], tsrc: Sources) -> Written:
     by_path: dict[str, list[HunkWork]] = {}
     for w in work:
         if w.in_play:
-            by_path.setdefault(w.scope.target_path, []).append(w)
+            by_path.setdefault(w.located[0].target_path, []).append(w)
     out, before, after = [], {}, {}
     for path, ws in by_path.items():
-        text = Text.of(tsrc.text(path))
-        tagged = [(id(w), e) for w in ws for e in (_final_edit(w, x, text) for x in w.placement.edits)
+        text = Text.of(tsrc.text(path) or "")  # (the file the hunks were placed in)
+        tagged = [(id(w), e) for w in ws for e in (_final_edit(w, x, text) for x in w.located[1].edits)
                   if e.removed or e.added]
         if overlapping([e for _, e in tagged]):
             for w in ws:
@@ -192,10 +191,10 @@ def _final_edit(w: HunkWork, edit: Edit, text: Text) -> Edit:
     return trim(Edit(edit.start, edit.removed, w.added.get((edit.start, edit.removed), edit.added)), text.lines)
 
 
-def _written(ws: list[HunkWork], hunks, path: str) -> None:
+def _written(ws: list[HunkWork], hunks: list[tuple[Hunk, frozenset[int]]], path: str) -> None:
     """Each hunk's written form and where it lands (the verdict comes later, from ``judge``)."""
     written = {tag: h for h, tags in hunks for tag in tags}
     for w in ws:
         hunk = written[id(w)]
         w.out = hunk
-        w.target_place = Place(path, w.scope.function, hunk.old_start, hunk.old_start + max(hunk.old_count - 1, 0))
+        w.target_place = Place(path, w.located[0].function, hunk.old_start, hunk.old_start + max(hunk.old_count - 1, 0))

@@ -29,6 +29,8 @@ def _locate(w: HunkWork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) ->
         w.add(FindingKind.FILE_CHANGE, Severity.BLOCK, f"{fp.kind} of a whole file is not ported automatically")
         return
     bfile = base.file(fp.path)
+    if bfile is None:  # the base stage refused a patch whose files the base lacks: never here
+        raise ValueError(f"{fp.path} is not in the base")
     first, last = changed_lines(w.hunk)
     fn = _enclosing(bfile, first, last)
     key = (fp.path, fn.name if fn else None)
@@ -40,17 +42,18 @@ def _locate(w: HunkWork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) ->
         what = f"{fn.name}() is" if fn else f"{fp.path} is"
         w.add(FindingKind.ABSENT, Severity.BLOCK, f"{what} not in the target tree")
         return
-    _found_by_text(w, fn, tsrc.file(w.scope.target_path))
-    w.placement = place(w.hunk, w.scope, line_map)
+    _found_by_text(w, w.scope, fn, tsrc.file(w.scope.target_path))
+    if line_map is not None:
+        w.placement = place(w.hunk, w.scope, line_map)
 
 
-def _found_by_text(w: HunkWork, fn: Function | None, tfile: CFile | None) -> None:
+def _found_by_text(w: HunkWork, s: Scope, fn: Function | None, tfile: CFile | None) -> None:
     """Say so when tree-sitter gave up on the hunk's function (kernel macros) and it was found by
     its text: never used silently (the statements it is aligned by are then rougher)."""
-    where = [side for side, f in (("base", fn), ("target", tfile.function(w.scope.target_function or "")
-                                                 if tfile and w.scope.target_function else None))
+    where = [side for side, f in (("base", fn), ("target", tfile.function(s.target_function)
+                                                 if tfile and s.target_function else None))
              if f is not None and f.by_text]
-    if where:
+    if where and fn is not None:
         w.add(FindingKind.PARSE, Severity.INFO, f"tree-sitter could not parse {fn.name}() in the "
               f"{' and the '.join(where)}: the function was found by its text")
 
@@ -71,5 +74,7 @@ def find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> S
         ofile = tsrc.file(other)
         if other != path and ofile and ofile.function(fn.name):
             return make_scope(path, bfile, fn, other, ofile, ofile.function(fn.name))
-    renamed = same_body(bfile, fn, tsrc.derived(path, "bodies", lambda: function_bodies(tfile))) if tfile else None
+    if tfile is None:
+        return None
+    renamed = same_body(bfile, fn, tsrc.derived(path, "bodies", lambda: function_bodies(tfile)))
     return make_scope(path, bfile, fn, path, tfile, renamed) if renamed else None

@@ -66,13 +66,25 @@ class Sources:
         blob = self.blob(path)
         if blob is None:
             return None
-        if is_c(path):
-            return self.cache.get(blob, "C", lambda: parse(self.tree.read(path)))
-        return self.cache.get(blob, "lines", lambda: parse_lines(self.tree.read(path)))
+        return self.cache.get(blob, "C" if is_c(path) else "lines", lambda: self._parse(path))
+
+    def _parse(self, path: str) -> CFile:
+        text = self.tree.read(path) or ""
+        return parse(text) if is_c(path) else parse_lines(text)
+
+    def present(self, path: str) -> CFile:
+        """The parsed file at ``path``, which the caller knows the tree has."""
+        cfile = self.file(path)
+        if cfile is None:
+            raise ValueError(f"{path} is not in {self.tree}")
+        return cfile
 
     def derived(self, path: str, what: Any, make: Callable[[], Any]) -> Any:
         """``make()``, something made from the file at ``path`` alone: made once per content."""
-        return self.cache.get(self.blob(path), what, make)
+        blob = self.blob(path)
+        if blob is None:
+            raise ValueError(f"{path} is not in {self.tree}")
+        return self.cache.get(blob, what, make)
 
     def definitions(self, name: str, near: str) -> Iterator[str]:
         """Files of the tree that define function ``name``, nearest ``near`` first: its
@@ -94,7 +106,8 @@ def _definition_areas(near: str) -> list[tuple[str, ...]]:
     parts = near.split("/")[:-1]
     dirs = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
     dirs = [d for d in dirs if d not in _BIG] + ["include", ""]
-    areas, done = [], []
+    areas: list[tuple[str, ...]] = []
+    done: list[str] = []
     for d in dict.fromkeys(dirs):
         root = f"{d}/" if d else ""
         inner = [x for x in done if x.startswith(root) or not d]

@@ -411,7 +411,8 @@ def _batch_objects(out: bytes):
             yield None, b""
 
 
-_VERSION = re.compile(r"^(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)$")
+# a kernel version as trees and tags name it: "v4.9.117", "4.19", "linux-5.10", "v6.1-rc3" (group 1: "6.1-rc3")
+KERNEL_VERSION = re.compile(r"(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)", re.ASCII)
 
 
 def open_tree(spec: str, repo: Repository | None) -> Tree:
@@ -425,7 +426,7 @@ def open_tree(spec: str, repo: Repository | None) -> Tree:
 
 def ref_for_version(version: str, repo: Repository) -> str | None:
     """The ref naming a kernel version in ``repo``: v4.9.117, 4.9.117, ..."""
-    m = _VERSION.match(version)
+    m = KERNEL_VERSION.fullmatch(version)
     if not m:
         return None
     for ref in (f"v{m.group(1)}", m.group(1), f"linux-{m.group(1)}"):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from backport.sources import ParseCache, Sources, blob_id
 from backport.tree import GitTree, Repository
-
 from conftest import git, make_repo
 
 SAME = "int same(void)\n{\n\treturn 1;\n}\n"
