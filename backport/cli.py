@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"backport {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_port_parser, _demo_parser, _batch_parser, _review_parser):
+        add(sub)
+    for p in sub.choices.values():
+        p.add_argument("--max-input-size", type=parse_size, default=DEFAULT_LIMIT, metavar="SIZE",
+                       help="refuse inputs larger than this (default 64M; K, M, G)")
+    return parser
+
+
+def _port_parser(sub) -> None:
     port = sub.add_parser("port", help="port a reference patch to one or more target trees",
                           description="Port PATCH (one or more: one series, in order) to each --to tree.",
                           epilog=PORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -99,10 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("--check-cmd", metavar="CMD", help="run CMD (shell) per target on the written patch "
                       "($BACKPORT_PATCH, $BACKPORT_TARGET, $BACKPORT_REPO); failure: the target needs review")
     _common(port)
+
+
+def _demo_parser(sub) -> None:
     demo = sub.add_parser("demo", help="port the seed patch across the demo kernel trees", epilog=DEMO_EPILOG,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("-o", "--output", metavar="OUT", help="output directory (default: a new temporary one)")
     _common(demo)
+
+
+def _batch_parser(sub) -> None:
     batch = sub.add_parser("batch", help="many ports in one process (JSON-lines jobs file)", epilog=BATCH_EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     batch.add_argument("jobs", help='JSON lines: {"id", "patch", "repo", "base", "to": [...]} per line')
@@ -110,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="replace an existing output directory")
     batch.add_argument("--jobs", dest="workers", type=int, metavar="N",
                        help="worker processes running jobs at once (default: the number of cores)")
+
+
+def _review_parser(sub) -> None:
     review = sub.add_parser("review", help="walk through the hunks of a run's output directory (OUT/report.json)",
                             epilog=REVIEW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     review.add_argument("out", metavar="OUT", help="output directory of a run (or its report.json)")
@@ -121,10 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--layout", choices=("auto", "side", "stacked"), default="auto",
                         help="reference and regenerated hunks side by side, stacked, or side by side when they fit")
     review.add_argument("--width", type=int, metavar="N", help="columns (default: the terminal's, 120 when piped)")
-    for p in sub.choices.values():
-        p.add_argument("--max-input-size", type=parse_size, default=DEFAULT_LIMIT, metavar="SIZE",
-                       help="refuse inputs larger than this (default 64M; K, M, G)")
-    return parser
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -160,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         how = "interrupted" if signum == signal.SIGINT else f"terminated by {signal.Signals(signum).name}"
         _say(how + ("; nothing written" if getattr(err, "nothing_written", False) else ""))
         return 128 + signum
-    except BackportError as err:
+    except BackportError as err:  # the one handler of refused input, for every command but review
         if isinstance(err, ReaderLeft):
             _quiet_stdout()
         _say(str(err))
@@ -264,11 +278,6 @@ def _main(argv: list[str] | None) -> int:
         else:
             from .runner import run_port
             results, out = run_port(options)
-    except BackportError as err:
-        if isinstance(err, ReaderLeft):
-            _quiet_stdout()
-        _say(str(err))
-        return err.exit_code
     except KeyboardInterrupt as err:
         err.nothing_written = True  # type: ignore[attr-defined]  # the staging directory is gone, OUT as it was
         raise
@@ -277,13 +286,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _batch(args) -> int:
     from .batch import run_batch
-    try:
-        summary, out = run_batch(args)
-    except BackportError as err:
-        if isinstance(err, ReaderLeft):
-            _quiet_stdout()
-        _say(str(err))
-        return err.exit_code
+    summary, out = run_batch(args)  # a BackportError: main's one line
     counts = {s: sum(1 for j in summary if j["status"] == s) for s in ("complete", "needs-human", "error", "crash")}
     counts["error"] += counts.pop("crash")
     total = sum(j["seconds"] for j in summary)

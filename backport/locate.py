@@ -206,19 +206,19 @@ class LineMap:
 
     def after(self, line: int) -> tuple[int, Pair | None] | None:
         """Target line that base ``line`` (the last line of an anchor) maps to."""
-        if line in self.strong:
-            return self.strong[line], None
-        pair = self.pair(line)
-        if pair and pair.base.end == line:
-            return pair.target.end, pair
-        return None
+        return self._edge(line, last=True)
 
     def before(self, line: int) -> tuple[int, Pair | None] | None:
+        """Target line that base ``line`` (the first line of an anchor) maps to."""
+        return self._edge(line, last=False)
+
+    def _edge(self, line: int, last: bool) -> tuple[int, Pair | None] | None:
+        """The line's own counterpart, else the matching end of its changed statement's."""
         if line in self.strong:
             return self.strong[line], None
         pair = self.pair(line)
-        if pair and pair.base.start == line:
-            return pair.target.start, pair
+        if pair and (pair.base.end if last else pair.base.start) == line:
+            return (pair.target.end if last else pair.target.start), pair
         return None
 
 

@@ -225,13 +225,19 @@ def _same(path: Path, previous: tuple[int, int]) -> bool:
 # renames that do not replace
 
 
+def _renamed(stage: Path, out: Path, flags: int) -> bool:
+    """``renameat2(stage, out, flags)`` done; False where the system has no renameat2."""
+    try:
+        _renameat2(stage, out, flags)
+    except NotImplementedError:
+        return False
+    return True
+
+
 def place(stage: Path, out: Path) -> None:
     """Rename ``stage`` to ``out``; FileExistsError when ``out`` exists (it is left as it is)."""
-    try:
-        _renameat2(stage, out, RENAME_NOREPLACE)
+    if _renamed(stage, out, RENAME_NOREPLACE):
         return
-    except NotImplementedError:
-        pass
     os.mkdir(out)  # claims the name: FileExistsError when something is there
     try:
         os.rename(stage, out)  # onto our own empty directory; ENOTEMPTY if someone filled it
@@ -247,11 +253,8 @@ def place(stage: Path, out: Path) -> None:
 
 def swap(stage: Path, out: Path) -> None:
     """Exchange ``stage`` and ``out`` (both directories): the new output is in place, the old one at ``stage``."""
-    try:
-        _renameat2(stage, out, RENAME_EXCHANGE)
+    if _renamed(stage, out, RENAME_EXCHANGE):
         return
-    except NotImplementedError:
-        pass
     import tempfile
     hold = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rename(out, hold)  # onto our own empty directory

@@ -194,34 +194,48 @@ def load_json(doc: object) -> tuple[list[PortResult], dict[tuple[int, str], str]
         validate(doc)  # every field this version reads has its documented type
     except ReportInvalid as err:
         raise SchemaError(str(err)) from None
-    results, files = [], {}
+    results: list[PortResult] = []
+    files: dict[tuple[int, str], str] = {}
     for i, p in enumerate(doc.get("patches", [])):
-        meta = PatchMeta(author=p.get("author") or "", date=p.get("date") or "", subject=p.get("subject") or "",
-                         body=p.get("body") or "", upstream=p.get("upstream"), message_id=p.get("message_id"),
-                         prerequisites=_strings(p.get("prerequisites")))
-        patch = Patch(meta=meta, files=(), source=p.get("source") or "")
-        repaired = Patch(meta=meta, files=_files(p.get("reference_diff") or "", patch.source), source=patch.source)
-        targets = []
-        for t in p.get("targets", []):
-            if t.get("patch_file"):
-                files[(i, t["target"])] = t["patch_file"]
-            targets.append(TargetResult(
-                target=t["target"], commit=t.get("commit"), diff=t.get("diff") or "",
-                checks=tuple(Check(c["name"], c["ok"], c.get("detail") or "") for c in t.get("checks", [])),
-                history=tuple(t.get("history", [])),
-                fixes=_loaded(FixesCheck, t.get("fixes")), stable=_loaded(StableHint, t.get("stable")),
-                hunks=tuple(HunkResult(
-                    path=h["path"], index=h["index"], verdict=Verdict(h["verdict"]), reason=h.get("reason", ""),
-                    base=_load_place(h.get("base")), target=_load_place(h.get("target")),
-                    reference=h.get("reference") or "", regenerated=h.get("regenerated"),
-                    target_text=h.get("target_text"),
-                    renames=tuple(Rename(n["old"], n["new"], tuple(n.get("evidence", []))) for n in h.get("renames", [])),
-                    warnings=tuple(h.get("warnings", []))) for h in t.get("hunks", []))))
-        results.append(PortResult(patch=patch, base=p.get("base"), base_commit=p.get("base_commit"),
-                                  repairs=tuple(Repair(x["path"], x["hunk"], x["restored"], x["reindented"],
-                                                       x["moved_by"]) for x in p.get("repairs", [])),
-                                  repaired=repaired, targets=tuple(targets)))
+        results.append(_load_patch(p, i, files))
     return results, files, list(doc.get("series", []))
+
+
+def _load_patch(p: dict, i: int, files: dict[tuple[int, str], str]) -> PortResult:
+    """One patch of a report; the patch files of its targets go into ``files``."""
+    meta = PatchMeta(author=p.get("author") or "", date=p.get("date") or "", subject=p.get("subject") or "",
+                     body=p.get("body") or "", upstream=p.get("upstream"), message_id=p.get("message_id"),
+                     prerequisites=_strings(p.get("prerequisites")))
+    patch = Patch(meta=meta, files=(), source=p.get("source") or "")
+    repaired = Patch(meta=meta, files=_files(p.get("reference_diff") or "", patch.source), source=patch.source)
+    targets = []
+    for t in p.get("targets", []):
+        if t.get("patch_file"):
+            files[(i, t["target"])] = t["patch_file"]
+        targets.append(_load_target(t))
+    return PortResult(patch=patch, base=p.get("base"), base_commit=p.get("base_commit"),
+                      repairs=tuple(Repair(x["path"], x["hunk"], x["restored"], x["reindented"],
+                                           x["moved_by"]) for x in p.get("repairs", [])),
+                      repaired=repaired, targets=tuple(targets))
+
+
+def _load_target(t: dict) -> TargetResult:
+    return TargetResult(
+        target=t["target"], commit=t.get("commit"), diff=t.get("diff") or "",
+        checks=tuple(Check(c["name"], c["ok"], c.get("detail") or "") for c in t.get("checks", [])),
+        history=tuple(t.get("history", [])),
+        fixes=_loaded(FixesCheck, t.get("fixes")), stable=_loaded(StableHint, t.get("stable")),
+        hunks=tuple(_load_hunk(h) for h in t.get("hunks", [])))
+
+
+def _load_hunk(h: dict) -> HunkResult:
+    return HunkResult(
+        path=h["path"], index=h["index"], verdict=Verdict(h["verdict"]), reason=h.get("reason", ""),
+        base=_load_place(h.get("base")), target=_load_place(h.get("target")),
+        reference=h.get("reference") or "", regenerated=h.get("regenerated"),
+        target_text=h.get("target_text"),
+        renames=tuple(Rename(n["old"], n["new"], tuple(n.get("evidence", []))) for n in h.get("renames", [])),
+        warnings=tuple(h.get("warnings", [])))
 
 
 def _short(value) -> str:

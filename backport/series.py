@@ -119,14 +119,14 @@ def author_of(text: str) -> Author:
     name, address = (raw, "") if "@" not in raw else email.utils.parseaddr(raw)
     name = one_line(name).strip('"')
     if "@" in address and not re.search(r"@x{3,}$|@(?:\.\.\.|\[[^]]*\])", address) and _deliverable(address):
-        return Author(_display_name(name), address, False)
+        return Author(display_name(name), address, False)
     name = (name or address).split("@")[0].strip()
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     local = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".") or "unknown"
-    return Author(_display_name(name) or "Unknown", f"{local}@{PLACEHOLDER_DOMAIN}", True)
+    return Author(display_name(name) or "Unknown", f"{local}@{PLACEHOLDER_DOMAIN}", True)
 
 
-def _display_name(name: str) -> str:
+def display_name(name: str) -> str:
     """A name ``git mailinfo`` and ``git am`` read back as the same name.
 
     mailinfo takes the first ``@`` of From: for the address and ``<>`` as its
@@ -232,7 +232,7 @@ def diffstat(diff: str) -> str:
     """``git apply --stat --summary`` of a diff (what format-patch shows below ``---``):
     computed here for the diffs this tool writes (plain edits of files whose names need
     no quoting), by git for anything else."""
-    counted = _counts(diff)
+    counted = plain_counts(diff)
     if counted is not None:
         return _stat_lines(counted)
     run = subprocess.run(["git", "apply", "--stat", "--summary", "-"], input=encode(diff), capture_output=True)
@@ -240,57 +240,73 @@ def diffstat(diff: str) -> str:
 
 
 _PLAIN_NAME = re.compile(r"^[!#-\[\]-~]+$")  # printable ASCII, no space, '"' or '\\': git prints it unquoted
-_HUNK_HEAD = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+_HUNK_HEAD = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")  # "@@ -120,7 +121,8 @@ f()": 7, 8
 
 
-def _counts(diff: str) -> list[tuple[str, int, int]] | None:
+def plain_counts(diff: str) -> list[tuple[str, int, int]] | None:
     """(name, added, deleted) per file of a diff of plain edits; None for anything else."""
     out: list[tuple[str, int, int]] = []
     lines = diff.split("\n")
     i = 0
     while i < len(lines):
-        line = lines[i]
-        if not line:
+        if not lines[i]:
             i += 1
             continue
-        if not line.startswith("diff --git "):
+        name, i = _plain_head(lines, i)
+        counted = _hunk_counts(lines, i) if name is not None else None
+        if name is None or counted is None:
             return None
-        heads = []
-        i += 1
-        while i < len(lines) and not lines[i].startswith("@@") and not lines[i].startswith("diff --git "):
-            heads.append(lines[i])
-            i += 1
-        if len(heads) < 2 or any(not h.startswith(("index ", "--- a/", "+++ b/")) for h in heads):
-            return None
-        old, new = heads[-2][len("--- a/"):], heads[-1][len("+++ b/"):]
-        if not (heads[-2].startswith("--- a/") and heads[-1].startswith("+++ b/")) or old != new \
-                or not _PLAIN_NAME.match(new) or line != f"diff --git a/{old} b/{new}":
-            return None
-        added = deleted = 0
-        while i < len(lines) and lines[i].startswith("@@"):
-            m = _HUNK_HEAD.match(lines[i])
-            if not m:
-                return None
-            old_left = int(m.group(1) or 1)
-            new_left = int(m.group(2) or 1)
-            i += 1
-            while (old_left > 0 or new_left > 0) and i < len(lines):
-                kind = lines[i][:1]
-                if kind == " ":
-                    old_left, new_left = old_left - 1, new_left - 1
-                elif kind == "-":
-                    old_left, deleted = old_left - 1, deleted + 1
-                elif kind == "+":
-                    new_left, added = new_left - 1, added + 1
-                elif kind != "\\":
-                    return None
-                i += 1
-            if old_left or new_left:
-                return None
-            while i < len(lines) and lines[i].startswith("\\"):
-                i += 1
-        out.append((new, added, deleted))
+        added, deleted, i = counted
+        out.append((name, added, deleted))
     return out or None
+
+
+def _plain_head(lines: list[str], i: int) -> tuple[str | None, int]:
+    """The name of the file whose ``diff --git`` header starts at ``lines[i]`` (None unless it
+    is a plain edit of a file named without quoting), and the line after the header."""
+    line = lines[i]
+    if not line.startswith("diff --git "):
+        return None, i
+    heads = []
+    i += 1
+    while i < len(lines) and not lines[i].startswith("@@") and not lines[i].startswith("diff --git "):
+        heads.append(lines[i])
+        i += 1
+    if len(heads) < 2 or any(not h.startswith(("index ", "--- a/", "+++ b/")) for h in heads):
+        return None, i
+    old, new = heads[-2][len("--- a/"):], heads[-1][len("+++ b/"):]
+    if not (heads[-2].startswith("--- a/") and heads[-1].startswith("+++ b/")) or old != new \
+            or not _PLAIN_NAME.match(new) or line != f"diff --git a/{old} b/{new}":
+        return None, i
+    return new, i
+
+
+def _hunk_counts(lines: list[str], i: int) -> tuple[int, int, int] | None:
+    """(added, deleted, the line after them) of the hunks from ``lines[i]``; None when a hunk
+    is not whole."""
+    added = deleted = 0
+    while i < len(lines) and lines[i].startswith("@@"):
+        m = _HUNK_HEAD.match(lines[i])
+        if not m:
+            return None
+        old_left, new_left = int(m.group(1) or 1), int(m.group(2) or 1)
+        i += 1
+        while (old_left > 0 or new_left > 0) and i < len(lines):
+            kind = lines[i][:1]
+            if kind == " ":
+                old_left, new_left = old_left - 1, new_left - 1
+            elif kind == "-":
+                old_left, deleted = old_left - 1, deleted + 1
+            elif kind == "+":
+                new_left, added = new_left - 1, added + 1
+            elif kind != "\\":
+                return None
+            i += 1
+        if old_left or new_left:
+            return None
+        while i < len(lines) and lines[i].startswith("\\"):
+            i += 1
+    return added, deleted, i
 
 
 def _stat_lines(files: list[tuple[str, int, int]]) -> str:

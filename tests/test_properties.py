@@ -324,7 +324,7 @@ def test_written_mail_reads_back_through_git_mailinfo_and_am(subject, name, line
     import subprocess
 
     from backport.safetext import one_line
-    from backport.series import _display_name, message_hazards
+    from backport.series import display_name, message_hazards
     body = "\n".join(lines)
     text, meta = _written_mail(subject, name, body)
     head = text.split("\n\n", 1)[0].split("\n")[1:]
@@ -338,7 +338,7 @@ def test_written_mail_reads_back_through_git_mailinfo_and_am(subject, name, line
                          input=text.encode("utf-8", "surrogateescape"), capture_output=True, check=True)
     info = dict(ln.split(": ", 1) for ln in run.stdout.decode().splitlines() if ": " in ln)
     assert info["Email"] == "jane@example.org"
-    assert info["Author"] == (_display_name(one_line(name)) or "jane@example.org")
+    assert info["Author"] == (display_name(one_line(name)) or "jane@example.org")
     assert info["Subject"] == one_line(subject).replace("=?", "= ?")
     strip = lambda s: subprocess.run(["git", "stripspace"], input=s.encode(), capture_output=True).stdout  # noqa: E731
     assert strip((where / "msg").read_bytes().decode()) == strip(body)

@@ -232,7 +232,7 @@ def test_python_diffstat_is_gits(files):
     from backport import series
     from conftest import ROOT
     diff = "".join(_file_diff(*f) for f in files)
-    assert series._counts(diff) is not None
+    assert series.plain_counts(diff) is not None
     run = subprocess.run(["git", "apply", "--stat", "--summary", "-"], input=diff.encode(), capture_output=True,
                          cwd=ROOT)
     assert run.returncode == 0
@@ -242,7 +242,7 @@ def test_python_diffstat_is_gits(files):
 def test_diffstat_leaves_other_changes_to_git():
     from backport import series
     created = "diff --git a/n.c b/n.c\nnew file mode 100644\n--- /dev/null\n+++ b/n.c\n@@ -0,0 +1 @@\n+x\n"
-    assert series._counts(created) is None
+    assert series.plain_counts(created) is None
     assert "create mode 100644 n.c" in series.diffstat(created)
 
 
