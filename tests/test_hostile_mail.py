@@ -292,10 +292,10 @@ def test_markdown_report_escapes_input(tmp_path, trees):
 
 
 def test_fuzz_mail_target_finds_nothing_on_a_fixed_sample():
-    """The fuzz driver's mail-writer target (``python -m backport.fuzz --target mail``) on 150 fixed
+    """The fuzz driver's mail-writer target (``python -m tools.fuzz --target mail``) on 150 fixed
     inputs: hostile encoded words, CR/LF, NUL, ESC, address specials, misread body lines."""
     import random
 
-    from backport import fuzz
+    from tools import fuzz
     found = {n: what for n in range(150) if (what := fuzz.run_mail(fuzz.make_mail(random.Random(f"0:mail:{n}"))))}
     assert not found, found

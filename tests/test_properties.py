@@ -4,9 +4,9 @@
 * Every patch the tool writes reads back the same: parse -> render -> parse is the identity.
 * No generated input raises anything but a ``BackportError``.
 
-The generators are those of the fuzz driver (``backport.fuzz``), driven by hypothesis'
+The generators are those of the fuzz driver (``tools/fuzz.py``), driven by hypothesis'
 ``randoms()`` so failures shrink and replay.  Examples are derandomised (the same every run) and
-few, to keep CI fast and stable; ``python -m backport.fuzz`` explores further.
+few, to keep CI fast and stable; ``python -m tools.fuzz`` explores further.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from backport import fuzz
 from backport.errors import BackportError
 from backport.ingest import parse_patches
 from backport.model import diff_text
 from backport.pipeline import port
 from backport.tree import DirTree
+from tools import fuzz
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -1,6 +1,6 @@
 """Fuzz driver (not run in CI): throw random and mutated input at the tool.
 
-    python -m backport.fuzz --seconds 60 [--target ingest|port|mail|all] [--seed N] [--out DIR]
+    python -m tools.fuzz --seconds 60 [--target ingest|port|mail|all] [--seed N] [--out DIR]
 
 Two targets:
 
@@ -49,8 +49,8 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from .encoding import encode
-from .errors import BackportError
+from backport.encoding import encode
+from backport.errors import BackportError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -302,8 +302,8 @@ def _hunks(patch) -> list[tuple]:
 
 def run_ingest(data: bytes) -> str | None:
     """None if fine, else what went wrong (a crash raises)."""
-    from .ingest import parse_patches
-    from .model import diff_text
+    from backport.ingest import parse_patches
+    from backport.model import diff_text
     try:
         patches = parse_patches(data, "fuzz")
     except BackportError:
@@ -376,9 +376,9 @@ def write_trees(case: dict, where: Path) -> None:
 
 
 def run_port(case: dict, work: Path) -> str | None:
-    from .ingest import parse_patches
-    from .pipeline import port
-    from .tree import DirTree
+    from backport.ingest import parse_patches
+    from backport.pipeline import port
+    from backport.tree import DirTree
     diff = unified_diff(case["path"], case["base"], case["after"])
     if not diff:
         return None
@@ -474,10 +474,10 @@ def make_mail(rng: random.Random) -> bytes:
 
 def run_mail(data: bytes) -> str | None:
     """Read the mail, write it as the series would, and check what git would make of it."""
-    from .errors import BackportError
-    from .ingest import parse_patches
-    from .model import HunkResult, Place, PortResult, TargetResult, Verdict
-    from .series import author_of, mail, message_hazards
+    from backport.errors import BackportError
+    from backport.ingest import parse_patches
+    from backport.model import HunkResult, Place, PortResult, TargetResult, Verdict
+    from backport.series import author_of, mail, message_hazards
     try:
         patch = parse_patches(data, "fuzz.mbox")[0]
     except BackportError:
@@ -515,15 +515,15 @@ def _kind(text: str) -> str:
 def fuzz(target: str, seconds: float, seed: int, out: Path, slow: float, quiet: bool = False) -> dict:
     seeds = corpus() if target == "ingest" else []
     deadline = time.monotonic() + seconds
-    runs, findings, kinds = 0, [], Counter()
-    slowest = (0.0, None)
+    runs, findings, kinds = 0, [], Counter[str]()
+    slowest: tuple[float, int | None] = (0.0, None)
     old = signal.signal(signal.SIGALRM, _alarm)
     try:
         with tempfile.TemporaryDirectory(prefix="backport-fuzz-") as tmp:
             while time.monotonic() < deadline:
                 n = runs
                 rng = random.Random(f"{seed}:{target}:{n}")
-                replay = f"python -m backport.fuzz --target {target} --seed {seed} --replay {n}"
+                replay = f"python -m tools.fuzz --target {target} --seed {seed} --replay {n}"
                 case = data = None
                 start = time.monotonic()
                 signal.setitimer(signal.ITIMER_REAL, slow)
@@ -556,8 +556,12 @@ def fuzz(target: str, seconds: float, seed: int, out: Path, slow: float, quiet: 
                     kind = _kind(what)
                     kinds[kind] += 1
                     if kinds[kind] <= 3:  # keep a few reproducers per kind
-                        where = (_save_ingest(out, data, what, replay) if target in ("ingest", "mail")
-                                 else _save_port(out, case, what, replay))
+                        if target in ("ingest", "mail"):
+                            where = str(_save_ingest(out, data or b"", what, replay))
+                        elif case is not None:
+                            where = str(_save_port(out, case, what, replay))
+                        else:  # making the case failed: its replay command is the reproducer
+                            where = replay
                         findings.append((n, kind, str(where)))
                         if not quiet:
                             print(f"[{target} #{n}] {kind}\n    -> {where}", flush=True)
@@ -587,7 +591,7 @@ def replay(target: str, seed: int, n: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m backport.fuzz", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m tools.fuzz", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=60, help="time budget per target")
     ap.add_argument("--target", choices=("ingest", "port", "mail", "all"), default="all")
     ap.add_argument("--seed", type=int, default=0)
