@@ -26,6 +26,7 @@ class Taught:
     scope: str | None  # function name for a local rename, None for a global one
     evidence: str
     pure: bool  # the statements differ in nothing else (same arguments)
+    call: bool = False  # learned from a call: a function rename
 
 
 def _is_ident(tok: str) -> bool:
@@ -49,10 +50,10 @@ def learn_from(pair: Pair, function: str | None, evidence: str) -> list[Taught]:
     for op, old, new, after, before in ops:
         if op == "replace" and len(old) == len(new) == 1 and _is_ident(old[0]) and _is_ident(new[0]):
             is_global = after == ["("] or before in (["->"], ["."])
-            found[old[0]] = Taught(old[0], new[0], None if is_global else function, evidence, pure)
+            found[old[0]] = Taught(old[0], new[0], None if is_global else function, evidence, pure, after == ["("])
     callee = _callee_rename(pair.base.tokens, pair.target.tokens)
     if callee:
-        found[callee[0]] = Taught(callee[0], callee[1], None, evidence, pure)
+        found[callee[0]] = Taught(callee[0], callee[1], None, evidence, pure, True)
     for path in _member_paths(pair.base.tokens, pair.target.tokens):
         found[path[0]] = Taught(path[0], path[1], None, evidence, True)
     return list(found.values())
@@ -180,10 +181,23 @@ def learn_renames(scopes) -> RenameMap:
 
 
 def _still_new(t: Taught, base_ids: set[str], target_ids: set[str], s) -> bool:
-    """The target no longer spells it the old way, and the base never spelled it the new way."""
+    """The target no longer spells it the old way, and the base never spelled it the new way.
+
+    A function is renamed only if the target's whole file no longer calls it: one call the
+    target's function writes another way (``memset()`` there, a helper here) says nothing about
+    the function itself, which the rest of the file still uses (and added lines may too)."""
     if "->" in t.old or "." in t.old:
         return t.old not in _compact(s.target_file, s.target_span) and t.new not in _compact(s.base_file, s.base_span)
+    if t.call and t.old in _file_tokens(s.target_file):
+        return False
     return t.old not in target_ids and t.new not in base_ids
+
+
+def _file_tokens(cfile) -> frozenset[str]:
+    """Every token of a file's code, computed once per file."""
+    if "_all_tokens" not in cfile.__dict__:
+        object.__setattr__(cfile, "_all_tokens", frozenset(tok for u in cfile.units for tok in u.tokens))
+    return cfile.__dict__["_all_tokens"]
 
 
 def _compact(cfile, span: tuple[int, int]) -> str:

@@ -362,6 +362,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
     std = c_dialect(target)
     patch_names = {n for lines in all_added for n in identifiers("\n".join(code_of(x) for x in lines))}
     structs = _StructLookup(base, target)
+    conditions = changed_conditions(todo)
     for h in todo:
         found = out[h.key]
         found += dialect_findings(h.added, std)
@@ -371,6 +372,9 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += depth_findings(h)
         found += partial_findings(h)
         found += redeclared_findings(h)
+        found += repeated_condition_findings(h, conditions)
+        found += gap_findings(h)
+    _assigned_undeclared(todo, out, base, target)
     return out
 
 
@@ -691,6 +695,166 @@ def redeclared_findings(h: HunkCode) -> list[Finding]:
                              "declares: a second definition does not compile (part of this change may already be "
                              "applied)", f"{s.target_path}:{edit.start}")]
     return []
+
+
+_ASSIGNED = re.compile(r"^\s*([a-z_]\w*)\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)")
+
+
+def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], base: Tree, target: Tree) -> None:
+    """A variable an added statement assigns that the target's function does not declare (nor its
+    parameters, its file, a header): the port does not compile.  When the base's function and file
+    do not declare it either, the input lacks that part of its change (a warning)."""
+    wanted: dict[int, dict[str, bool]] = {}
+    for h in todo:
+        s = h.scope
+        if not s.function:
+            continue
+        for line in h.added:
+            m = _ASSIGNED.match(code_of(line))
+            if not m or m.group(1) in _declared(h) | _KEYWORDS:
+                continue
+            name = m.group(1)
+            if not _declares_var(s.target_file, s.target_span, name):
+                wanted.setdefault(h.key, {})[name] = _declares_var(s.base_file, s.base_span, name)
+    if not wanted:
+        return
+    unseen = {n for names in wanted.values() for n in names} - _header_globals(
+        sorted({n for names in wanted.values() for n in names}), target)
+    for key, names in wanted.items():
+        for name in sorted(set(names) & unseen):
+            if names[name]:
+                out[key].append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
+                                         f"an added line assigns `{name}`, which the target's function does not declare "
+                                         "(the base's does)"))
+            else:
+                out[key].append(_finding(FindingKind.PREREQUISITE, Severity.INFO,
+                                         f"an added line assigns `{name}`, which neither the target's nor the base's "
+                                         "function declares: the input is incomplete (the part of its change that "
+                                         "declares it is missing)"))
+
+
+def _header_globals(names: list[str], target: Tree) -> set[str]:
+    """Of ``names``, those a header of the target declares as a variable (``extern``) or a macro
+    (a parameter name in a prototype is not a declaration the function can use)."""
+    alternation = "|".join(names)
+    pattern = rf"^\s*(extern\s.*\b({alternation})\b|#\s*define\s+({alternation})\b)"
+    found = set()
+    for _, _, text in target.grep(pattern, paths=("*.h",)):
+        found.update(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
+    return found
+
+
+def _declares_var(cfile: CFile, span: tuple[int, int], name: str) -> bool:
+    """``name`` is a local or parameter of the function at ``span``, or at file scope in ``cfile``."""
+    lines = cfile.lines[span[0] - 1:span[1]]
+    head = "\n".join(code_of(x) for x in lines).split("{", 1)[0]
+    params = {_last_ident(p) for p in _top_commas(head[head.find("(") + 1:head.rfind(")")])}
+    if name in params or name in _declared_locals(lines):
+        return True
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return any(x[:1] not in ("\t", " ", "}", "") and word.search(code_of(x)) for x in cfile.lines)
+
+
+def _last_ident(text: str) -> str | None:
+    found = re.findall(r"[A-Za-z_]\w*", text)
+    return found[-1] if found else None
+
+
+_GAP = 3  # code lines the target has between an inserted block's two anchors: a guess from here on
+_GAP_LOOK = 24
+
+
+def gap_findings(h: HunkCode) -> list[Finding]:
+    """An inserted block whose base neighbours are a few statements apart in the target: where
+    among those statements the added lines go is a guess (it was placed against one neighbour)."""
+    s = h.scope
+    if not s.function:
+        return []
+    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
+        if block.removed or not block.added:
+            continue
+        before, after = _code_near(s.base_file, block.first, -1, 1), _code_near(s.base_file, block.first, 1, 1)
+        t_before, t_after = _code_near(s.target_file, edit.start, -1, _GAP_LOOK), _code_near(s.target_file, edit.start, 1, _GAP_LOOK)
+        if not before or not after or not t_before or not t_after:
+            continue
+        if t_before[0] == before[0] and t_after[0] != after[0] and after[0] in t_after:
+            gap = t_after.index(after[0])
+        elif t_after[0] == after[0] and t_before[0] != before[0] and before[0] in t_before:
+            gap = t_before.index(before[0])
+        else:
+            continue
+        if gap >= _GAP:
+            return [_finding(FindingKind.PLACEMENT, Severity.REVIEW,
+                             f"the target has {gap} statement line(s) between the base's neighbours of the added lines "
+                             f"in {s.function}(): which of those places is right is a guess",
+                             f"{s.base_path}:{block.first}", f"{s.target_path}:{edit.start}")]
+    return []
+
+
+def _code_near(cfile: CFile, at: int, step: int, count: int) -> list[str]:
+    """Up to ``count`` squashed code lines from line ``at`` (``step`` 1: at and after, -1: before),
+    lines without code skipped."""
+    out, no = [], at if step > 0 else at - 1
+    while 1 <= no <= len(cfile.lines) and len(out) < count:
+        squashed = _squash(cfile.lines[no - 1])
+        if squashed:
+            out.append(squashed)
+        no += step
+    return out
+
+
+_CONDITION = frozenset({"if", "while"})
+
+
+def changed_conditions(todo: list[HunkCode]) -> dict[str, tuple[str, str]]:
+    """Conditions of the touched functions that the target changed: the base's ``if``/``while``
+    head (squashed) -> (the target's version, where), from the statement alignments."""
+    out: dict[str, tuple[str, str]] = {}
+    for s in {id(h.scope): h.scope for h in todo}.values():
+        for pair in s.alignment.pairs:
+            if pair.exact or pair.base.tokens[:1] != pair.target.tokens[:1] or pair.base.tokens[:1] not in (("if",), ("while",)):
+                continue
+            text = " ".join(" ".join(code_of(x) for x in s.target_file.lines[pair.target.start - 1:pair.target.end]).split())
+            out.setdefault("".join(pair.base.tokens), (text, f"{s.target_path}:{pair.target.start}"))
+    return out
+
+
+def repeated_condition_findings(h: HunkCode, conditions: dict[str, tuple[str, str]]) -> list[Finding]:
+    """An added ``if``/``while`` whose condition is one the base has elsewhere in the touched code
+    and the target changed (``if (root)`` is ``if (root && !nested)`` there): the copy the patch
+    adds likely needs the target's condition too."""
+    for line in h.added:
+        code = code_of(line).strip()
+        if not code.split("(")[0].strip() in _CONDITION:
+            continue
+        squashed = "".join(code.split())
+        hit = conditions.get(squashed) or _extended_condition(h.scope, squashed)
+        if hit:
+            return [_finding(FindingKind.DRIFT, Severity.REVIEW,
+                             f"the added `{code}` repeats a condition that the target changed to `{hit[0]}`: "
+                             "the port may need the target's condition", hit[1])]
+    return []
+
+
+def _extended_condition(s: Scope, condition: str) -> tuple[str, str] | None:
+    """The base's file has ``condition`` (squashed), the target's file has it nowhere, and has it
+    with more terms (``if(a)`` -> ``if(a&&!b)``): where and how."""
+    if not condition.endswith(")"):
+        return None
+    if condition not in _squashed_lines(s.base_file) or condition in _squashed_lines(s.target_file):
+        return None
+    stem = condition[:-1]
+    for no, line in enumerate(s.target_file.lines, 1):
+        squashed = _squash(line)
+        if squashed.startswith(stem) and squashed[len(stem):len(stem) + 2] in ("&&", "||"):
+            return " ".join(code_of(line).split()), f"{s.target_path}:{no}"
+    return None
+
+
+def _squashed_lines(cfile: CFile) -> frozenset[str]:
+    if "_squashed" not in cfile.__dict__:
+        object.__setattr__(cfile, "_squashed", frozenset(_squash(x) for x in cfile.lines))
+    return cfile.__dict__["_squashed"]
 
 
 def _block_lines(cfile: CFile, span: tuple[int, int], at: int, skip: set[int]) -> list[str]:

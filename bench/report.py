@@ -131,6 +131,26 @@ def compare(before: dict, after: dict) -> str:
     return "\n".join(rows) + "\n"
 
 
+def compare_runs(runs: list[tuple[str, dict]]) -> str:
+    """The per-stratum table of several runs on the same cases (label, results), oldest first."""
+    labels = [label for label, _ in runs]
+    head = ("| stratum | cases | " + " | ".join(f"L1 {x}" for x in labels) + " | "
+            + " | ".join(f"clean but wrong {x}" for x in labels) + " | "
+            + " | ".join(f"false alarms {x}" for x in labels) + " | wiggle L1 | git apply --3way L1 |")
+    rows = [head, "|" + "---|" * (4 + 3 * len(runs))]
+    last = runs[-1][1]["summary"]["by_stratum"]
+    for key in score.STRATA:
+        groups = [r["summary"]["by_stratum"].get(key) for _, r in runs]
+        if not all(groups):
+            continue
+        n, bs = last[key]["cases"], [g["backport"] for g in groups]
+        cells = ([pct(b["l1"], n) for b in bs] + [pct(b["clean_wrong"], b["claimed_clean"]) for b in bs]
+                 + [pct(b["false_alarms"], b["result_l1"]) for b in bs])
+        tools = [pct(last[key][t]["l1"], n) if t in last[key] else "-" for t in ("wiggle", "git apply --3way")]
+        rows.append(f"| {STRATUM_TITLES[key]} | {n} | " + " | ".join(cells + tools) + " |")
+    return "\n".join(rows) + "\n"
+
+
 def cases_to_look_at(entries: list[dict], most: int = 25) -> list[str]:
     """backport's silent wrong results, and easy cases it did not finish."""
     def listed(title, chosen):

@@ -116,3 +116,71 @@ def test_declaration_new_to_the_target_block_is_clean(tmp_path):
                             "\t\tif (quxlan_first_remote(dev)) {"))
     [h] = _hunks(d)
     assert h.verdict.clean, h.reason
+
+
+# --- a condition the target changed, copied by the fix -----------------------------------
+
+def test_added_condition_the_target_extended():
+    [h] = _hunks(CASES / "condition-the-target-changed-copied-by-the-fix")
+    assert h.verdict is Verdict.CONFLICT and "`if (qux_root_partition && !qux_nested)`" in h.reason
+
+
+def test_added_condition_the_target_kept_is_clean(tmp_path):
+    d = _variant(tmp_path, "condition-the-target-changed-copied-by-the-fix")
+    shutil.copy(d / "base/drivers/hv/quxbus/quxbus_drv.c", d / "target/drivers/hv/quxbus/quxbus_drv.c")
+    assert [h.verdict for h in _hunks(d)] == [Verdict.EXACT]
+
+
+# --- an insertion point among statements the target added --------------------------------
+
+def test_insertion_among_several_new_statements_needs_review():
+    [h] = _hunks(CASES / "insertion-among-statements-the-target-added")
+    assert h.verdict is Verdict.CONFLICT and "is a guess" in h.reason
+
+
+def test_insertion_next_to_one_new_statement_stays_clean(tmp_path):
+    d = _variant(tmp_path, "insertion-among-statements-the-target-added")
+    src = d / "target/mm/quxpaged.c"
+    text = src.read_text()
+    src.write_text(text.replace("\tif (mapping_use_swap(mapping))\n\t\t__folio_set_swapbacked(new_folio);\n"
+                                "\tnew_folio->index = start;\n\tnew_folio->mapping = mapping;\n", ""))
+    [h] = _hunks(d)
+    assert h.verdict.clean, h.reason
+
+
+# --- a variable an added line assigns and nothing declares ------------------------------
+
+def _assigning(tmp_path: Path) -> Path:
+    d = _variant(tmp_path, "helper-from-another-file-of-the-commit")
+    patch = d / "patch.diff"
+    patch.write_text(patch.read_text().replace("+\tqux_flush_tx_ring(priv);", "+\tlast_timeout = jiffies;"))
+    return d
+
+
+def test_assigned_variable_nothing_declares_is_a_missing_part(tmp_path):
+    [h] = _hunks(_assigning(tmp_path))
+    assert h.verdict.clean and any("assigns `last_timeout`" in w and "input is incomplete" in w for w in h.warnings)
+
+
+def test_assigned_variable_only_the_base_declares_needs_review(tmp_path):
+    d = _assigning(tmp_path)
+    src = d / "base/drivers/net/ethernet/quxnet/qux_main.c"
+    src.write_text(src.read_text() + "\nstatic unsigned long last_timeout;\n")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and any("assigns `last_timeout`" in w and "the base's does" in w
+                                                 for w in h.warnings)
+
+
+# --- a rename learned from one call, and a universal function ----------------------------
+
+def test_call_written_another_way_once_is_not_a_rename():
+    r = _port(CASES / "universal-call-beside-a-rewritten-one").targets[0]
+    assert [h.verdict for h in r.hunks] == [Verdict.DRIFTED] and "+\tmemset(buf, 0, sizeof(buf));" in r.diff
+
+
+def test_call_the_target_file_no_longer_makes_is_a_rename(tmp_path):
+    d = _variant(tmp_path, "universal-call-beside-a-rewritten-one")
+    src = d / "target/drivers/misc/quxreq/quxreq.c"
+    src.write_text(src.read_text().replace("\tmemset(qd->stats, 0, sizeof(qd->stats));\n", ""))
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.RENAMED and "memset -> quxreq_msg_init" in h.reason
