@@ -20,8 +20,12 @@ def check_target(work: list[HunkWork], written: Written, files: dict[str, FilePa
                  tsrc: Sources, scratch) -> list[Check]:
     """The checks of the target patch, in order (apply, then re-parse per file); the findings of
     every check are put on the hunks."""
-    checks = [_reparse(path, work, written, files, base, tsrc) for path in (fp.path for fp in written.files)
-              if is_c(path)]
+    placed: dict[str, list[HunkWork]] = {}  # by target path, once (not a pass over every hunk per file)
+    for w in work:
+        if w.placed:
+            placed.setdefault(w.located[0].target_path, []).append(w)
+    checks = [_reparse(path, placed.get(path, []), written, files, base, tsrc)
+              for path in (fp.path for fp in written.files) if is_c(path)]
     if written.files:
         checks.insert(0, verify.apply_check(diff_text(list(written.files)), written.before, scratch))
     check_hunks(work, base, tsrc)
@@ -29,9 +33,9 @@ def check_target(work: list[HunkWork], written: Written, files: dict[str, FilePa
     return checks
 
 
-def _reparse(path: str, work: list[HunkWork], written: Written, files: dict[str, FilePatch], base: Sources,
+def _reparse(path: str, ws: list[HunkWork], written: Written, files: dict[str, FilePatch], base: Sources,
              tsrc: Sources) -> Check:
-    ws = [w for w in work if w.placed and w.located[0].target_path == path]
+    """The re-parse check of one file; ``ws``: the hunks placed in it, in order."""
     fns = {f for f in (w.located[0].function for w in ws) if f}
     growth = _base_growth(ws, files, base, fns)
     return verify.reparse_check(path, tsrc.present(path), written.after[path], fns, growth)
