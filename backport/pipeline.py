@@ -39,7 +39,7 @@ def port(patch: Patch, base: Tree, targets: list[Tree], *, scratch: str | None =
 
 def port_to(patch: Patch, base: Sources, target: Tree, repairs: tuple[Repair, ...], scratch) -> TargetResult:
     """One target: every stage in order on the hunks of the (repaired) patch."""
-    tsrc = Sources(target, base.cache)  # a file the same in both trees is parsed once
+    tsrc = Sources(target, ParseCache(shared=base.cache))  # a file the same in both trees is parsed once
     target.prefetch([fp.path for fp in patch.files])  # one read of git objects, not one per file
     files = {fp.path: fp for fp in patch.files}
     work = hunks_to_port(patch, repairs)

@@ -4,9 +4,10 @@
 parse, and what a stage derives from it through ``Sources.derived``: function
 bodies, ERROR nodes once the reference change is applied, ...) is kept in a
 ``ParseCache`` keyed by the content's blob id (the git object id of the file,
-what ``git hash-object`` prints) and what was made.  One cache serves the base
-and every target of a port: a file that is the same in two trees is parsed
-once.  Nothing is written onto the parsed values: they are frozen.
+what ``git hash-object`` prints) and what was made.  The base's cache lives as
+long as the port, each target's as long as its target, reading through to the
+base's: a file that is the same in the base and a target is parsed once.
+Nothing is written onto the parsed values: they are frozen.
 """
 from __future__ import annotations
 
@@ -32,13 +33,21 @@ def is_c(path: str) -> bool:
 
 
 class ParseCache:
-    """What is derived from a file's content, made once: keyed by (blob id, what)."""
+    """What is derived from a file's content, made once: keyed by (blob id, what).
 
-    def __init__(self) -> None:
+    A target's cache reads through to the base's (``shared``): what the base already made of
+    the same content is not made again, and what is made for one target goes when the
+    target is done.
+    """
+
+    def __init__(self, shared: ParseCache | None = None) -> None:
         self._made: dict[tuple[str, Any], Any] = {}
+        self._shared = shared
 
     def get(self, blob: str, what: Any, make: Callable[[], Any]) -> Any:
         key = (blob, what)
+        if self._shared is not None and key in self._shared._made:
+            return self._shared._made[key]
         if key not in self._made:
             self._made[key] = make()
         return self._made[key]

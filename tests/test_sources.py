@@ -13,12 +13,13 @@ def test_blob_id_is_git_object_id(tmp_path):
     assert blob_id(SAME) == git(repo, "rev-parse", "v1:a.c").strip()
 
 
-def test_a_file_the_same_in_two_trees_is_parsed_once(tmp_path):
+def test_a_file_the_same_in_the_base_and_a_target_is_parsed_once(tmp_path):
     repo = make_repo(tmp_path / "r", {"v1": {"a.c": SAME, "b.c": "int b;\n"},
                                       "v2": {"a.c": SAME, "b.c": "int b2;\n"}})
     r = Repository(str(repo))
-    cache = ParseCache()
-    one, two = Sources(GitTree(r, "v1"), cache), Sources(GitTree(r, "v2"), cache)
+    one = Sources(GitTree(r, "v1"))
+    one.file("a.c")
+    two = Sources(GitTree(r, "v2"), ParseCache(shared=one.cache))
     assert one.file("a.c") is two.file("a.c")
     assert one.file("b.c") is not two.file("b.c")
     assert one.file("b.c").lines != two.file("b.c").lines
