@@ -1,6 +1,11 @@
 """``backport demo``: build a throw-away git repository from the demo kernel
 trees in ``kernels/demo`` (one tagged commit per version) and port the seed
-patch from 4.9.117 to every later version."""
+patch from 4.9.117 to every later version.
+
+The trees and the seed patch are package data (``backport/data/kernels``,
+``backport/data/patches``; the checkout's top-level ``kernels`` and ``patches``
+are links to them), read through ``importlib.resources``: the demo works from
+a wheel or ``pip install .`` as well as from the checkout."""
 from __future__ import annotations
 
 import os
@@ -8,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 from .errors import TreeError
@@ -19,12 +25,13 @@ _GIT_ENV = {"GIT_AUTHOR_NAME": "backport demo", "GIT_AUTHOR_EMAIL": "demo@backpo
             "GIT_AUTHOR_DATE": "2018-08-04T12:00:00Z", "GIT_COMMITTER_DATE": "2018-08-04T12:00:00Z"}
 
 
-def project_root() -> Path:
-    """The checkout holding kernels/ and patches/ (the package's parent, or the working directory)."""
-    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
-        if (root / "kernels" / "demo" / "versions.txt").is_file():
-            return root
-    raise TreeError("demo trees not found: run from the backport checkout (kernels/demo/versions.txt)")
+def data_root() -> Path:
+    """The package's data directory, holding kernels/demo/ and patches/."""
+    root = resources.files("backport") / "data"
+    if not isinstance(root, Path) or not (root / "kernels" / "demo" / "versions.txt").is_file():
+        raise TreeError(f"demo trees not found in the installed package ({root}/kernels/demo/versions.txt): "
+                        "reinstall backport")
+    return root
 
 
 def versions(root: Path) -> list[str]:
@@ -54,7 +61,7 @@ def build_repo(root: Path, where: Path) -> list[str]:
 def run_demo(opts: PortOptions):
     """The seed patch from the demo's first tag to every later one (``opts`` says how to write it)."""
     from .runner import run_port
-    root = project_root()
+    root = data_root()
     work = Path(tempfile.mkdtemp(prefix="backport-demo-"))
     tags = build_repo(root, work / "linux")
     opts = replace(opts, output=opts.output or str(work / "out"), patches=(str(root / "patches" / SEED),),

@@ -212,10 +212,10 @@ def build(manifest: dict, repo: Path, work: Path) -> list[dict]:
 
 def seed_cases(work: Path) -> list[dict]:
     """The seed patch on the demo trees: one port, and every later tree 4 times as batch jobs."""
-    from backport.demo import build_repo, project_root
+    from backport.demo import build_repo, data_root
     demo = work / "demo"
-    tags = build_repo(project_root(), demo)
-    seed = str(project_root() / "patches" / "0001-mm-disable-preemption-before-swapcache_free.mail")
+    tags = build_repo(data_root(), demo)
+    seed = str(data_root() / "patches" / "0001-mm-disable-preemption-before-swapcache_free.mail")
     jobs = [{"id": f"seed-{i}-{t}", "patch": seed, "repo": str(demo), "base": tags[0], "to": [t]}
             for i in range(4) for t in tags[1:]]
     return [{"name": "seed", "what": f"seed patch, demo trees ({tags[0]} -> v4.19)", "patch": seed,

@@ -70,7 +70,7 @@ def apply_check(tree: Path, diff: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def demo_repo(tmp_path_factory):
-    from backport.demo import build_repo, project_root
+    from backport.demo import build_repo, data_root
     where = tmp_path_factory.mktemp("demo") / "linux"
-    tags = build_repo(project_root(), where)
+    tags = build_repo(data_root(), where)
     return where, tags
