@@ -13,7 +13,7 @@ import re
 from .tree import Tree
 
 _CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
-_NOT_CALLS = frozenset(["if", "for", "while", "switch", "return", "sizeof", "typeof", "__typeof__", "defined"])
+_NOT_CALLS = frozenset("if for while switch return sizeof typeof __typeof__ defined".split())
 
 
 def calls(line: str) -> dict[str, int]:

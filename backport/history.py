@@ -48,7 +48,7 @@ def _touched_both(repo: str, base: GitTree, target: GitTree, changes) -> tuple[s
             _touched(repo, f"{base.commit}..{target.commit}", new)[0])
 
 
-def _touched(repo: str, span: str, paths: list[str], left_right: bool = False) -> tuple[set[str] | None, ...]:
+def _touched(repo: str, span: str, paths: list[str], left_right: bool = False) -> tuple[set[str] | None, set[str] | None]:
     """Which of ``paths`` a non-merge commit of ``span`` changes: one set, or with ``left_right``
     (``A...B``) those of ``B..A`` and of ``A..B``; None when git could not say."""
     how = ["--left-right", "--format=%x00%m"] if left_right else ["--format=%x00<"]  # no path holds a NUL

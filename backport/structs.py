@@ -83,7 +83,8 @@ def members(body: str) -> dict[str, Member]:
 
 def _statements(text: str):
     """(head, inline body or None, declarators after the body) of each top-level statement."""
-    start, depth, parens, inner = 0, 0, 0, None
+    start, depth, parens = 0, 0, 0
+    inner: tuple[int, int | None] | None = None  # where the inline body is: '{' and '}'
     for i, ch in enumerate(text):
         if ch == "(":
             parens += 1
@@ -136,7 +137,7 @@ def _last_name(piece: str) -> str | None:
 
 
 def _top_commas(text: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+    parts, depth, cur = [], 0, list[str]()
     for ch in text:
         depth += ch in "([{"
         depth -= ch in ")]}"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from . import arity, structs
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
+from .encoding import encode
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
-from .encoding import encode
 from .tree import Tree
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
@@ -738,7 +738,7 @@ def _header_globals(names: list[str], target: Tree) -> set[str]:
     (a parameter name in a prototype is not a declaration the function can use)."""
     alternation = "|".join(names)
     pattern = rf"^\s*(extern\s.*\b({alternation})\b|#\s*define\s+({alternation})\b)"
-    found = set()
+    found: set[str] = set()
     for _, _, text in target.grep(pattern, paths=("*.h",)):
         found.update(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
     return found
@@ -794,7 +794,8 @@ def gap_findings(h: HunkCode) -> list[Finding]:
 def _code_near(cfile: CFile, at: int, step: int, count: int) -> list[str]:
     """Up to ``count`` squashed code lines from line ``at`` (``step`` 1: at and after, -1: before),
     lines without code skipped."""
-    out, no = [], at if step > 0 else at - 1
+    out: list[str] = []
+    no = at if step > 0 else at - 1
     while 1 <= no <= len(cfile.lines) and len(out) < count:
         squashed = _squash(cfile.lines[no - 1])
         if squashed:
@@ -825,7 +826,7 @@ def repeated_condition_findings(h: HunkCode, conditions: dict[str, tuple[str, st
     adds likely needs the target's condition too."""
     for line in h.added:
         code = code_of(line).strip()
-        if not code.split("(")[0].strip() in _CONDITION:
+        if code.split("(")[0].strip() not in _CONDITION:
             continue
         squashed = "".join(code.split())
         hit = conditions.get(squashed) or _extended_condition(h.scope, squashed)

@@ -77,7 +77,11 @@ def window_pairs(repo: Path, window: dict, rules: dict, log=print) -> list[dict]
 # subjects from the Debian changelogs
 # --------------------------------------------------------------------------
 
-_STOP = set(["fix", "fixes", "fixed", "add", "adds", "remove", "drop", "use", "the", "and", "for", "with", "from", "into", "when", "not", "without", "avoid", "missing", "correct", "properly", "handle", "only", "also", "after", "before", "check", "under", "return", "error", "free", "leak", "null", "pointer", "dereference", "potential", "possible", "in", "on", "of", "to", "a", "an", "is", "be", "by", "at", "as", "it", "its", "out", "off", "up", "set", "get", "use-after-free", "uaf", "race", "condition", "that", "this", "are", "was", "were", "some", "all", "can", "may", "new", "old", "via", "per", "than", "them", "they", "their", "there"])
+_STOP = set("""fix fixes fixed add adds remove drop use the and for with from into when
+not without avoid missing correct properly handle only also after before check under
+return error free leak null pointer dereference potential possible in on of to a an
+is be by at as it its out off up set get use-after-free uaf race condition
+that this are was were some all can may new old via per than them they their there""".split())
 
 
 def words(text: str) -> set[str]:

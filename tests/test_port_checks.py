@@ -7,7 +7,7 @@ from pathlib import Path
 
 from backport import verify
 from backport.ingest import read_patches
-from backport.model import FindingKind, Severity, Verdict
+from backport.model import Verdict
 from backport.pipeline import port
 from backport.tree import DirTree
 
