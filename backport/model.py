@@ -13,7 +13,7 @@ from .encoding import encode
 
 
 class Verdict(str, Enum):
-    """Per-hunk verdicts, from best to worst (see DESIGN.md)."""
+    """Per-hunk verdicts, from best to worst (decided by ``judge``; see docs/design.md)."""
 
     EXACT = "exact"
     OFFSET = "offset"
