@@ -11,26 +11,16 @@ let ``git am -3`` fall back to a 3-way merge.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 
-from .encoding import encode
 from .model import ADDED, NO_EOL, REMOVED, TEXT_CHANGES, FileKind, FilePatch
 from .regenerate import Text
-from .tree import DirTree, GitTree, Tree
+from .tree import DirTree, GitTree, Tree, blob_id
 
 
 class OverlayError(ValueError):
     """A diff that does not apply to the overlay's text (the series is not in order)."""
-
-
-def blob_id(text: str | None) -> str:
-    """``git hash-object`` of a file's text: sha1 of ``blob <len>\\0`` + content (zeros for no file)."""
-    if text is None:
-        return "0" * 40
-    data = encode(text)
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def apply_file(text: str | None, fp: FilePatch) -> str | None:

@@ -11,21 +11,13 @@ Nothing is written onto the parsed values: they are frozen.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .cparse import CFile, parse, parse_lines
-from .encoding import encode
 from .locate import definition_pattern
-from .tree import Tree
-
-
-def blob_id(text: str) -> str:
-    """The git object id of a file holding ``text``."""
-    data = encode(text)
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+from .tree import Tree, blob_id
 
 
 def is_c(path: str) -> bool:

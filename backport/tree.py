@@ -12,6 +12,7 @@ or "... is missing"), never taken for a file that does not exist.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -20,6 +21,14 @@ from pathlib import Path
 
 from .encoding import decode, encode
 from .errors import TreeError
+
+
+def blob_id(text: str | None) -> str:
+    """``git hash-object`` of a file's text: sha1 of ``blob <len>\\0`` + content (zeros for no file)."""
+    if text is None:
+        return "0" * 40
+    data = encode(text)
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def safe_path(path: str) -> bool:

@@ -1,8 +1,8 @@
 """Sources and the parse cache: one parse per file content, keyed by its git blob id."""
 from __future__ import annotations
 
-from backport.sources import ParseCache, Sources, blob_id
-from backport.tree import GitTree, Repository
+from backport.sources import ParseCache, Sources
+from backport.tree import GitTree, Repository, blob_id
 from conftest import git, make_repo
 
 SAME = "int same(void)\n{\n\treturn 1;\n}\n"
