@@ -74,12 +74,10 @@ class Output:
         interruption (SIGINT, SIGTERM, SIGHUP) or an error removes it: OUT is absent or whole."""
         parent = self.real.parent
         made = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]  # removed again on failure
+        staged = False
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.real.name}.", dir=parent))
-        except OSError as err:
-            raise OutputError(f"cannot write here: {err.strerror}", source=str(self.path)) from None
-        try:
+            with signals_held():  # a signal between mkdtemp and `staged` would leave it behind;
+                staged = self._make_stage(parent)  # held, it is raised here, inside the try
             scratch = self.stage / ".scratch"
             scratch.mkdir()
             yield str(scratch)
@@ -90,9 +88,17 @@ class Output:
                 _write_outside(path, text)
         finally:
             with signals_held():
-                if os.path.lexists(self.stage):
+                if staged and os.path.lexists(self.stage):
                     shutil.rmtree(self.stage, ignore_errors=True)
                 _remove_empty(made if not os.path.lexists(self.real) else [])
+
+    def _make_stage(self, parent: Path) -> bool:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.real.name}.", dir=parent))
+        except OSError as err:
+            raise OutputError(f"cannot write here: {err.strerror}", source=str(self.path)) from None
+        return True
 
     def _commit(self) -> None:
         try:
@@ -161,14 +167,16 @@ class Output:
             info["cover_letter"] = COVER
 
     def _reports(self, results, reports: ReportOptions) -> None:
+        as_json = dump_json(results, self.files, self.series)  # one rendering of each, written where asked
+        markdown = render_markdown(results)
         if reports.json and reports.json != "-":  # written once OUT is in place (see staging)
-            self.pending.append((reports.json, dump_json(results, self.files, self.series)))
+            self.pending.append((reports.json, as_json))
         elif reports.json == "-":
-            _to_stdout(_bytes(dump_json(results, self.files, self.series)))
+            _to_stdout(_bytes(as_json))
         if reports.report:
-            self.pending.append((reports.report, render_markdown(results)))
-        (self.stage / "report.md").write_bytes(_bytes(render_markdown(results)))
-        (self.stage / "report.json").write_bytes(_bytes(dump_json(results, self.files, self.series)))
+            self.pending.append((reports.report, markdown))
+        (self.stage / "report.md").write_bytes(_bytes(markdown))
+        (self.stage / "report.json").write_bytes(_bytes(as_json))
 
 
 def _to_stdout(data: bytes) -> None:
