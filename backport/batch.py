@@ -23,17 +23,17 @@ import signal
 import time
 from collections import deque
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .encoding import decode
 from .errors import BackportError, PatchError
-from .ingest import read_patches
 from .options import SeriesOptions
 from .output import Output, unique_dirnames
 from .paths import Inputs, check_paths
-from .pipeline import port
-from .runner import pick_base
-from .tree import Repository, open_tree
+
+if TYPE_CHECKING:
+    from .tree import Repository
 
 
 def read_jobs(path: str) -> list[dict]:
@@ -99,6 +99,10 @@ def _inputs(jobs_file: str, jobs: list[dict]) -> Inputs:
 
 
 def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, opts: SeriesOptions) -> dict:
+    from .ingest import read_patches  # the port's modules: in the workers, not in the parent that hands out jobs
+    from .pipeline import port
+    from .runner import pick_base
+    from .tree import open_tree
     started = time.perf_counter()
     record: dict[str, object] = {"id": str(job["id"]), "dir": folder, "status": "complete", "error": None}
     try:
@@ -264,7 +268,11 @@ def _hand_out(slot: _Slot, slots: list, groups: dict, tasks: list) -> None:
 
 def _serve(conn, run, setup, init) -> None:
     """A worker: build its state, then run tasks until told to stop."""
+    import gc
+
+    from .cli import FEW_COLLECTIONS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
+    gc.set_threshold(*FEW_COLLECTIONS)  # as a port in the main process
     state = setup(*init)
     while True:
         try:
@@ -280,6 +288,7 @@ def _serve(conn, run, setup, init) -> None:
 def _repo(path: str | None, repos: dict) -> Repository | None:
     if not path:
         return None
+    from .tree import Repository
     path = os.path.expanduser(path)
     if path not in repos:
         repos[path] = Repository(path)

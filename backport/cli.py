@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -33,6 +34,9 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 EXIT_OK, EXIT_NEEDS_HUMAN, EXIT_ERROR = 0, 1, 2
+# A port allocates millions of small objects that form no cycles (a 10,000-file patch: the cyclic
+# collector's default thresholds cost a quarter of its CPU time); collect far less often.
+FEW_COLLECTIONS = (100_000, 50, 1000)
 
 EXIT_CODES = """exit status:
   0  every hunk of every patch placed and verified
@@ -167,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on ^C unwinds and cleans up
     restore = _trap_signals()
+    collecting = gc.get_threshold()
+    gc.set_threshold(*FEW_COLLECTIONS)
     try:
         return _main(argv)
     except KeyboardInterrupt as err:  # ^C, SIGTERM, SIGHUP; the staging directory is already gone
@@ -200,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     finally:
         restore()
+        gc.set_threshold(*collecting)
 
 
 class Terminated(KeyboardInterrupt):
