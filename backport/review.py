@@ -28,6 +28,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -335,39 +336,61 @@ def page(text: str) -> None:
     if command.strip() in ("", "cat"):
         sys.stdout.write(text)
         return
-    try:
-        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    ending = {signal.SIGTERM, signal.SIGHUP}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, ending)  # held while the pager starts, so a
+    try:  # SIGTERM then cannot leave a pager that this run does not know of yet
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+                                preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, mask))
     except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         sys.stdout.write(text)
         return
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one that came meanwhile is raised here
+        _feed(proc, encode(text))
+        _wait_for_pager(proc)
+    except KeyboardInterrupt as err:  # SIGTERM or SIGHUP (a plain ^C is the pager's to handle)
+        _end_pager(proc, getattr(err, "signum", signal.SIGTERM))
+        raise
+
+
+def _feed(proc: subprocess.Popen, data: bytes) -> None:
+    """The review into the pager's standard input; a reader that quit early is not an error."""
     assert proc.stdin is not None  # stdin=PIPE
     try:
-        proc.stdin.write(encode(text))
-        proc.stdin.close()
-    except BrokenPipeError:  # the reader quit early
+        proc.stdin.write(data)
+    except BrokenPipeError:
         pass
-    _wait_for_pager(proc)
+    except KeyboardInterrupt as err:
+        if getattr(err, "signum", None) is not None:
+            raise
+    try:
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
 
 
 def _wait_for_pager(proc: subprocess.Popen) -> None:
     """^C belongs to the pager (less handles it): keep waiting.  SIGTERM or SIGHUP (raised here as a
-    KeyboardInterrupt carrying ``signum``) is passed on to the pager, which is waited for briefly so
-    the terminal is given back, and then ends this run too."""
+    KeyboardInterrupt carrying ``signum``) goes up to page(), which passes it on to the pager."""
     while True:
         try:
             proc.wait()
             return
         except KeyboardInterrupt as err:
-            signum = getattr(err, "signum", None)
-            if signum is None:
-                continue
-            proc.send_signal(signum)
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            raise
+            if getattr(err, "signum", None) is not None:
+                raise
+
+
+def _end_pager(proc: subprocess.Popen, signum: int) -> None:
+    """The signal that ends this run ends the pager too, waited for briefly so the terminal is
+    given back before the one-line message."""
+    proc.send_signal(signum)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _quiet_stdout() -> None:
