@@ -86,6 +86,7 @@ class _Index:
     unit_starts: tuple[int, ...]
     function_starts: tuple[int, ...]
     by_name: dict[str, Function]  # the longest function of each name
+    tokens: frozenset[str]  # every code token of the file
 
     @classmethod
     def of(cls, units: tuple[Unit, ...], functions: tuple[Function, ...]) -> _Index:
@@ -93,7 +94,8 @@ class _Index:
         for f in functions:
             if f.name not in by_name or f.end - f.start > by_name[f.name].end - by_name[f.name].start:
                 by_name[f.name] = f
-        return cls(tuple(u.start for u in units), tuple(f.start for f in functions), by_name)
+        return cls(tuple(u.start for u in units), tuple(f.start for f in functions), by_name,
+                   frozenset(tok for u in units for tok in u.tokens))
 
 
 @dataclass(frozen=True)

@@ -194,10 +194,8 @@ def _still_new(t: Taught, base_ids: set[str], target_ids: set[str], s) -> bool:
 
 
 def _file_tokens(cfile) -> frozenset[str]:
-    """Every token of a file's code, computed once per file."""
-    if "_all_tokens" not in cfile.__dict__:
-        object.__setattr__(cfile, "_all_tokens", frozenset(tok for u in cfile.units for tok in u.tokens))
-    return cfile.__dict__["_all_tokens"]
+    """Every token of a file's code (built with the parsed file)."""
+    return cfile.index.tokens
 
 
 def _compact(cfile, span: tuple[int, int]) -> str:

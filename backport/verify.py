@@ -17,6 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import arity, structs
@@ -853,9 +854,12 @@ def _extended_condition(s: Scope, condition: str) -> tuple[str, str] | None:
 
 
 def _squashed_lines(cfile: CFile) -> frozenset[str]:
-    if "_squashed" not in cfile.__dict__:
-        object.__setattr__(cfile, "_squashed", frozenset(_squash(x) for x in cfile.lines))
-    return cfile.__dict__["_squashed"]
+    return _squashed(cfile.lines)
+
+
+@lru_cache(maxsize=16)  # the files of one target's hunks, asked once per condition
+def _squashed(lines: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_squash(x) for x in lines)
 
 
 def _block_lines(cfile: CFile, span: tuple[int, int], at: int, skip: set[int]) -> list[str]:
