@@ -375,7 +375,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += redeclared_findings(h)
         found += repeated_condition_findings(h, conditions)
         found += gap_findings(h)
-    _assigned_undeclared(todo, out, base, target)
+    _assigned_undeclared(todo, out, base, target, _declared_locals(x for lines in all_added for x in lines))
     return out
 
 
@@ -701,7 +701,8 @@ def redeclared_findings(h: HunkCode) -> list[Finding]:
 _ASSIGNED = re.compile(r"^\s*([a-z_]\w*)\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)")
 
 
-def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], base: Tree, target: Tree) -> None:
+def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], base: Tree, target: Tree,
+                         patch_locals: set[str]) -> None:
     """A variable an added statement assigns that the target's function does not declare (nor its
     parameters, its file, a header): the port does not compile.  When the base's function and file
     do not declare it either, the input lacks that part of its change (a warning)."""
@@ -712,7 +713,7 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
             continue
         for line in h.added:
             m = _ASSIGNED.match(code_of(line))
-            if not m or m.group(1) in _declared(h) | _KEYWORDS:
+            if not m or m.group(1) in _declared(h) | _KEYWORDS | patch_locals:  # the patch's other hunks may declare it
                 continue
             name = m.group(1)
             if not _declares_var(s.target_file, s.target_span, name):
@@ -816,6 +817,8 @@ def changed_conditions(todo: list[HunkCode]) -> dict[str, tuple[str, str]]:
         for pair in s.alignment.pairs:
             if pair.exact or pair.base.tokens[:1] != pair.target.tokens[:1] or pair.base.tokens[:1] not in (("if",), ("while",)):
                 continue
+            if [t for t in pair.base.tokens if t != "{"] == [t for t in pair.target.tokens if t != "{"]:
+                continue  # only a brace added or dropped: the same condition
             text = " ".join(" ".join(code_of(x) for x in s.target_file.lines[pair.target.start - 1:pair.target.end]).split())
             out.setdefault("".join(pair.base.tokens), (text, f"{s.target_path}:{pair.target.start}"))
     return out

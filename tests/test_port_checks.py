@@ -184,3 +184,21 @@ def test_call_the_target_file_no_longer_makes_is_a_rename(tmp_path):
     src.write_text(src.read_text().replace("\tmemset(qd->stats, 0, sizeof(qd->stats));\n", ""))
     [h] = _hunks(d)
     assert h.verdict is Verdict.RENAMED and "memset -> quxreq_msg_init" in h.reason
+
+
+def test_condition_that_only_gained_a_brace_is_the_same(tmp_path):
+    d = _variant(tmp_path, "condition-the-target-changed-copied-by-the-fix")
+    src = d / "target/drivers/hv/quxbus/quxbus_drv.c"
+    src.write_text((d / "base/drivers/hv/quxbus/quxbus_drv.c").read_text().replace(
+        "\tif (qux_root_partition)\n\t\treturn 0;\n", "\tif (qux_root_partition) {\n\t\tpr_info(\"root\\n\");\n\t\treturn 0;\n\t}\n"))
+    [h] = _hunks(d)
+    assert h.verdict.clean, h.reason
+
+
+def test_assigned_variable_the_patch_declares_is_fine(tmp_path):
+    d = _assigning(tmp_path)
+    patch = d / "patch.diff"
+    text = patch.read_text().replace("@@ -16,5 +16,6 @@", "@@ -16,5 +16,7 @@")
+    patch.write_text(text.replace("+\tlast_timeout = jiffies;", "+\tunsigned long last_timeout;\n+\tlast_timeout = jiffies;"))
+    [h] = _hunks(d)
+    assert not any("assigns `last_timeout`" in w for w in h.warnings)
