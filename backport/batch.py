@@ -270,7 +270,7 @@ def _serve(conn, run, setup, init) -> None:
     """A worker: build its state, then run tasks until told to stop."""
     import gc
 
-    from .cli import FEW_COLLECTIONS
+    from .options import FEW_COLLECTIONS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
     gc.set_threshold(*FEW_COLLECTIONS)  # as a port in the main process
     state = setup(*init)

@@ -69,3 +69,17 @@ def split_comment(line: str) -> tuple[str, str]:
     if not code and not marker and comment:
         return line[: len(line) - len(line.lstrip())], line.lstrip()
     return code, marker + comment
+
+
+def top_commas(text: str) -> list[str]:
+    """``text`` cut at the commas outside brackets: ``a, f(b, c), d[1, 2]`` -> ``a``, `` f(b, c)``, `` d[1, 2]``."""
+    parts, depth, cur = [], 0, list[str]()
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    return parts + ["".join(cur)]

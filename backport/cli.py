@@ -6,8 +6,10 @@ import gc
 import os
 import signal
 import sys
+from contextlib import contextmanager
 
 from . import _interrupted_while_starting
+from .options import FEW_COLLECTIONS
 
 if __name__ == "__main__":  # `python -m backport.cli`: argv[0] is the file, so the package did not
     signal.signal(signal.SIGINT, _interrupted_while_starting)  # trap ^C during the imports below
@@ -34,9 +36,6 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 EXIT_OK, EXIT_NEEDS_HUMAN, EXIT_ERROR = 0, 1, 2
-# A port allocates millions of small objects that form no cycles (a 10,000-file patch: the cyclic
-# collector's default thresholds cost a quarter of its CPU time); collect far less often.
-FEW_COLLECTIONS = (100_000, 50, 1000)
 
 EXIT_CODES = """exit status:
   0  every hunk of every patch placed and verified
@@ -168,11 +167,27 @@ def main(argv: list[str] | None = None) -> int:
     """The command; whatever happens, at most one line on standard error (never a traceback):
     exit 2 for bad input and anything unexpected, 130 for ^C, 128+N for signal N (SIGTERM, SIGHUP),
     which clean up like ^C."""
+    with _as_a_command():
+        return _handled(argv)
+
+
+@contextmanager
+def _as_a_command():
+    """^C unwinds and cleans up from here on, SIGTERM and SIGHUP too; few garbage collections."""
     if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on ^C unwinds and cleans up
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     restore = _trap_signals()
     collecting = gc.get_threshold()
     gc.set_threshold(*FEW_COLLECTIONS)
+    try:
+        yield
+    finally:
+        restore()
+        gc.set_threshold(*collecting)
+
+
+def _handled(argv: list[str] | None) -> int:
+    """_main, with every way it can fail turned into one line and an exit status."""
     try:
         return _main(argv)
     except KeyboardInterrupt as err:  # ^C, SIGTERM, SIGHUP; the staging directory is already gone
@@ -204,9 +219,6 @@ def main(argv: list[str] | None = None) -> int:
         what = "cannot show text from the input" if isinstance(err, MarkupError) else "internal error"
         _say(f"{what}: {type(err).__name__}: {err} (BACKPORT_TRACEBACK=1 shows where)")
         return EXIT_ERROR
-    finally:
-        restore()
-        gc.set_threshold(*collecting)
 
 
 class Terminated(KeyboardInterrupt):

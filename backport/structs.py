@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .clex import top_commas
 from .cparse import code_of
 
 ATOMIC = frozenset({"atomic_t", "atomic64_t", "atomic_long_t", "refcount_t", "local_t", "local64_t"})
@@ -72,7 +73,7 @@ def members(body: str) -> dict[str, Member]:
             names = [n for n in _IDENT.findall(tail) if n not in _QUALIFIERS]
             if not names:
                 out.update(members(inner))
-            for piece in _top_commas(tail) if names else ():
+            for piece in top_commas(tail) if names else ():
                 name = _last_name(piece)
                 if name:
                     out[name] = Member(" ".join(head.split()) or "{...}", piece.count("*"), "[" in piece, False, inner)
@@ -114,7 +115,7 @@ def _declarators(statement: str) -> dict[str, Member]:
     fn = re.search(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(", s)
     if fn:
         return {fn.group(1): Member("function", 1, False, False, None, True)}
-    pieces = _top_commas(s)
+    pieces = top_commas(s)
     first = re.sub(r"\[[^\]]*\]|:\s*\w+\s*$", " ", pieces[0])
     name = _last_name(first)
     if not name:
@@ -134,19 +135,6 @@ def _declarators(statement: str) -> dict[str, Member]:
 def _last_name(piece: str) -> str | None:
     names = [n for n in _IDENT.findall(piece) if n not in _QUALIFIERS]
     return names[-1] if names else None
-
-
-def _top_commas(text: str) -> list[str]:
-    parts, depth, cur = [], 0, list[str]()
-    for ch in text:
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    return parts + ["".join(cur)]
 
 
 def changed(base: Member, target: Member) -> str | None:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import arity, structs
+from .clex import top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
 from .locate import Block, Edit, Scope
@@ -167,48 +168,53 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     added_by = Counter(n for lines in all_added for n in set(identifiers("\n".join(lines))))
     names = {h.key: _names(h, added_by) for h in todo}
     lacking, new = _lookup(set().union(*names.values()), todo, base, target)
-    undefined = _defined_nowhere({n for h in todo if not _same_file(h) for n in _undeclared(h, names[h.key] & new)},
+    undefined = _defined_nowhere({n for h in todo if not _same_file(h) for n in undeclared_names(h, names[h.key] & new)},
                                  base, target) if not _same_tree(base, target) else set()
     unprepared = _not_in_base(undefined, base)
     for h in todo:
         code, mentioned = used_symbols(list(h.added))
-        mine = names[h.key] - (_declared(h) & (code - mentioned))
+        mine = names[h.key] - (declared_names(h) & (code - mentioned))
         found = out[h.key]
         found += [_finding(FindingKind.LACKING, Severity.REVIEW, f"`{n}` exists in the base but nowhere in the target tree")
                   for n in sorted(mine & lacking)]
         found += [_finding(FindingKind.CLAIM, Severity.REVIEW, m) for m in _dropped(h.scope, mentioned & mine)]
-        for n in sorted(mine & new):
-            if n in unprepared and n in code:
-                found.append(_finding(FindingKind.PREREQUISITE, Severity.INFO,
-                                      f"`{n}` is defined neither in the target nor by this patch, and the base lacks it "
-                                      "too: the input is incomplete (a prerequisite, or a part of its commit, is "
-                                      "missing); the port is no worse than the input"))
-            elif n in undefined and n in code:
-                found.append(_finding(FindingKind.UNDEFINED, Severity.REVIEW,
-                                      f"`{n}` is defined nowhere the target's file can see (its own text, a header "
-                                      "of the target tree, this patch)"))
-            elif n not in code:  # a name only a comment mentions, and neither tree has nearby
-                found.append(_finding(FindingKind.NEW_NAME, Severity.INFO,
-                                      f"`{n}` is new in this fix: port the part that defines it too"))
-            # else: a header of the target declares it, where the file can see it: nothing to say
+        found += [f for n in sorted(mine & new) if (f := _new_name_finding(n, code, unprepared, undefined))]
         found += [_finding(FindingKind.DROPPED_USE, Severity.INFO, m) for m in _dropped(h.scope, mine - mentioned)]
     return out
 
 
+def _new_name_finding(n: str, code: set[str], unprepared: set[str], undefined: set[str]) -> Finding | None:
+    """What to say of a name new in the fix: the input lacks it too, nothing defines it, only a
+    comment names it; None when a header of the target declares it where the file can see it."""
+    if n in unprepared and n in code:
+        return _finding(FindingKind.PREREQUISITE, Severity.INFO,
+                        f"`{n}` is defined neither in the target nor by this patch, and the base lacks it "
+                        "too: the input is incomplete (a prerequisite, or a part of its commit, is "
+                        "missing); the port is no worse than the input")
+    if n in undefined and n in code:
+        return _finding(FindingKind.UNDEFINED, Severity.REVIEW,
+                        f"`{n}` is defined nowhere the target's file can see (its own text, a header "
+                        "of the target tree, this patch)")
+    if n not in code:  # a name only a comment mentions, and neither tree has nearby
+        return _finding(FindingKind.NEW_NAME, Severity.INFO,
+                        f"`{n}` is new in this fix: port the part that defines it too")
+    return None
+
+
 _NOT_API = re.compile(r"^(?:CONFIG_\w+|__builtin_\w+|__func__|__VA_ARGS__|KBUILD_\w+|__(?:FILE|LINE|COUNTER)__"
                       r"|_T)$")  # _T: the object in cleanup.h's DEFINE_CLASS/DEFINE_GUARD/DEFINE_FREE arguments
-def _undeclared(h: HunkCode, candidates: set[str]) -> set[str]:
+def undeclared_names(h: HunkCode, candidates: set[str]) -> set[str]:
     """Candidates the hunk's added lines use in code without declaring them
     (no local declaration, #define, label, member or macro parameter)."""
     text = [code_of(x) for x in h.added]
     members = set(re.findall(r"(?:->|\.)\s*([A-Za-z_]\w*)", "\n".join(text)))
     members |= set(_GOTO.findall("\n".join(text)))  # labels are the function's own, not API
     used = set(identifiers("\n".join(text)))
-    return {n for n in candidates if n in used and n not in _declared(h) and n not in members
+    return {n for n in candidates if n in used and n not in declared_names(h) and n not in members
             and not _NOT_API.match(n)}
 
 
-def _declared(h: HunkCode) -> set[str]:
+def declared_names(h: HunkCode) -> set[str]:
     """Names the hunk's added lines declare: locals, labels, #define'd names and macro parameters."""
     declared, in_define = set(), False
     for line in h.added:
@@ -375,7 +381,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += redeclared_findings(h)
         found += repeated_condition_findings(h, conditions)
         found += gap_findings(h)
-    _assigned_undeclared(todo, out, base, target, _declared_locals(x for lines in all_added for x in lines))
+    _assigned_undeclared(todo, out, base, target, declared_locals(x for lines in all_added for x in lines))
     return out
 
 
@@ -559,7 +565,7 @@ def _gotos(cfile: CFile, start: int, end: int) -> set[str]:
 
 # --- variables the change stops declaring ----------------------------------
 
-def _declared_locals(lines) -> set[str]:
+def declared_locals(lines) -> set[str]:
     """Variables some lines declare (``u8 cgx_id, *lmac = NULL, buf[4];``)."""
     out = set()
     for line in lines:
@@ -569,7 +575,7 @@ def _declared_locals(lines) -> set[str]:
         m = _DECL_HEAD.match(code)
         if not m:
             continue
-        for part in _top_commas(code[m.end():-1]):
+        for part in top_commas(code[m.end():-1]):
             head = part.split("=")[0].strip().lstrip("*").strip()
             name = re.fullmatch(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*", head)
             if name and "(" not in head:
@@ -582,32 +588,19 @@ _DECL_HEAD = re.compile(r"^(?:(?:const|unsigned|signed|static|struct|enum|union|
                         r"[A-Za-z_]\w*(?:\s+const)?(?=\s|\*)")
 
 
-def _top_commas(text: str) -> list[str]:
-    parts, depth, cur = [], 0, list[str]()
-    for ch in text:
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    return parts + ["".join(cur)]
-
-
 def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = ()) -> list[Finding]:
     """A local the removed lines declare and the added lines no longer do, that lines of
     the target's function the hunk keeps still use (the patch renamed it in the base only)."""
     s = h.scope
     if not s.function:
         return []
-    gone = _declared_locals(h.removed) - _declared_locals(h.added)
+    gone = declared_locals(h.removed) - declared_locals(h.added)
     if not gone:
         return []
     removed = {e.start + k for e in h.edits for k in range(e.removed)}
     kept = [(no, s.target_file.lines[no - 1]) for no in range(s.target_span[0], s.target_span[1] + 1)
             if no not in removed]
-    gone -= _declared_locals(x for _, x in kept) | _declared_locals(x for lines in others for x in lines)
+    gone -= declared_locals(x for _, x in kept) | declared_locals(x for lines in others for x in lines)
     gone_in_base = {b.first + k for b in h.blocks for k in range(len(b.removed))}
     base_kept = [x for no, x in enumerate(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]], s.base_span[0])
                  if no not in gone_in_base]
@@ -635,14 +628,19 @@ def _depth(cfile: CFile, start: int, at: int) -> int:
     return depth
 
 
+def _insertions(h: HunkCode):
+    """(block, edit) for each block of a hunk inside a function that only adds lines."""
+    if not h.scope.function:
+        return
+    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
+        if not block.removed and block.added:
+            yield block, edit
+
+
 def depth_findings(h: HunkCode) -> list[Finding]:
     """An inserted block that lands at another brace depth in the target than in the base."""
     s = h.scope
-    if not s.function:
-        return []
-    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
-        if block.removed or not block.added:
-            continue
+    for block, edit in _insertions(h):
         b, t = _depth(s.base_file, s.base_span[0], block.first), _depth(s.target_file, s.target_span[0], edit.start)
         if b != t:
             return [_finding(FindingKind.DEPTH, Severity.REVIEW,
@@ -685,11 +683,11 @@ def redeclared_findings(h: HunkCode) -> list[Finding]:
     removed = {e.start + k for e in h.edits for k in range(e.removed)}
     gone_in_base = {b.first + k for b in h.blocks for k in range(len(b.removed))}
     for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
-        names = _declared_locals(edit.added)
+        names = declared_locals(edit.added)
         if not names:
             continue
-        have = _declared_locals(_block_lines(s.target_file, s.target_span, edit.start, removed))
-        had = _declared_locals(_block_lines(s.base_file, s.base_span, block.first, gone_in_base))
+        have = declared_locals(_block_lines(s.target_file, s.target_span, edit.start, removed))
+        had = declared_locals(_block_lines(s.base_file, s.base_span, block.first, gone_in_base))
         for name in sorted((names & have) - had):
             return [_finding(FindingKind.PARTIAL, Severity.REVIEW,
                              f"the added lines declare `{name}`, which the target's block in {s.function}() already "
@@ -713,7 +711,7 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
             continue
         for line in h.added:
             m = _ASSIGNED.match(code_of(line))
-            if not m or m.group(1) in _declared(h) | _KEYWORDS | patch_locals:  # the patch's other hunks may declare it
+            if not m or m.group(1) in declared_names(h) | _KEYWORDS | patch_locals:  # the patch's other hunks may declare it
                 continue
             name = m.group(1)
             if not _declares_var(s.target_file, s.target_span, name):
@@ -750,8 +748,8 @@ def _declares_var(cfile: CFile, span: tuple[int, int], name: str) -> bool:
     """``name`` is a local or parameter of the function at ``span``, or at file scope in ``cfile``."""
     lines = cfile.lines[span[0] - 1:span[1]]
     head = "\n".join(code_of(x) for x in lines).split("{", 1)[0]
-    params = {_last_ident(p) for p in _top_commas(head[head.find("(") + 1:head.rfind(")")])}
-    if name in params or name in _declared_locals(lines):
+    params = {_last_ident(p) for p in top_commas(head[head.find("(") + 1:head.rfind(")")])}
+    if name in params or name in declared_locals(lines):
         return True
     word = re.compile(rf"\b{re.escape(name)}\b")
     return any(x[:1] not in ("\t", " ", "}", "") and word.search(code_of(x)) for x in cfile.lines)
@@ -770,11 +768,7 @@ def gap_findings(h: HunkCode) -> list[Finding]:
     """An inserted block whose base neighbours are a few statements apart in the target: where
     among those statements the added lines go is a guess (it was placed against one neighbour)."""
     s = h.scope
-    if not s.function:
-        return []
-    for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
-        if block.removed or not block.added:
-            continue
+    for block, edit in _insertions(h):
         before, after = _code_near(s.base_file, block.first, -1, 1), _code_near(s.base_file, block.first, 1, 1)
         t_before, t_after = _code_near(s.target_file, edit.start, -1, _GAP_LOOK), _code_near(s.target_file, edit.start, 1, _GAP_LOOK)
         if not before or not after or not t_before or not t_after:
@@ -901,7 +895,7 @@ _FUNC_HEAD = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
 
 def defined_by(lines) -> set[str]:
     """Names some lines define: #define'd macros, declared variables, functions whose head they hold."""
-    out = _declared_locals(lines)
+    out = declared_locals(lines)
     for line in lines:
         code = code_of(line)
         for pattern in (_DEFINE, _FUNC_HEAD):

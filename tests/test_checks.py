@@ -90,7 +90,7 @@ def test_loop_declaration_only_flagged_for_gnu89():
 # --- declarations -----------------------------------------------------------------
 
 def test_declared_locals():
-    got = verify._declared_locals(["\tu8 cgx_id, lmac_id;", "\tstruct foo *p = NULL, *q;", "\tx = y;",
+    got = verify.declared_locals(["\tu8 cgx_id, lmac_id;", "\tstruct foo *p = NULL, *q;", "\tx = y;",
                                    "\tfoo(a, b);", "\treturn ret;", "\tchar buf[16] = {0};", "\tgoto out;"])
     assert got == {"cgx_id", "lmac_id", "p", "q", "buf"}
 
@@ -98,7 +98,7 @@ def test_declared_locals():
 def test_what_the_hunk_declares_is_not_new_api():
     h = verify.HunkCode(1, None, ("static void tg_release(struct rcu_head *rcu)", "{", "\tint n = 0;",
                                   "#define FOO_MAX(x) ((x) + 1)", "\tFOO_BAD = 0x4,", "out_free:", "\treturn FOO_NEW;"))
-    declared = verify._declared(h)
+    declared = verify.declared_names(h)
     assert {"tg_release", "n", "FOO_MAX", "FOO_BAD", "out_free"} <= declared
     assert "FOO_NEW" not in declared
 

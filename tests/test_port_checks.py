@@ -58,10 +58,10 @@ def test_defining_macros_declare_their_name():
                                   "\t     snd_hda_power_down((_T).codec), __snd_hda_power_up(codec),",
                                   "\t     struct hda_codec *codec)",
                                   "static DEFINE_MUTEX(qux_lock);", "DEFINE_PER_CPU(int, qux_count);"))
-    declared = verify._declared(h)
+    declared = verify.declared_names(h)
     assert {"snd_hda_power", "codec", "qux_lock", "qux_count"} <= declared
     assert "DEFINE_CLASS" not in declared and "snd_hda_power_down" not in declared
-    assert verify._undeclared(h, {"_T", "snd_hda_power", "snd_hda_power_down"}) == {"snd_hda_power_down"}
+    assert verify.undeclared_names(h, {"_T", "snd_hda_power", "snd_hda_power_down"}) == {"snd_hda_power_down"}
 
 
 # --- struct members: through chains, and types that changed ------------------------------
