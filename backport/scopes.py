@@ -50,12 +50,17 @@ def _locate(w: HunkWork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) ->
 def _found_by_text(w: HunkWork, s: Scope, fn: Function | None, tfile: CFile | None) -> None:
     """Say so when tree-sitter gave up on the hunk's function (kernel macros) and it was found by
     its text: never used silently (the statements it is aligned by are then rougher)."""
-    where = [side for side, f in (("base", fn), ("target", tfile.function(s.target_function)
-                                                 if tfile and s.target_function else None))
-             if f is not None and f.by_text]
+    sides = (("base", fn, s.base_file), ("target", tfile.function(s.target_function)
+                                              if tfile and s.target_function else None, tfile))
+    where = [f"the {side} ({_errors(file)})" for side, f, file in sides if f is not None and f.by_text]
     if where and fn is not None:
-        w.add(FindingKind.PARSE, Severity.INFO, f"tree-sitter could not parse {fn.name}() in the "
-              f"{' and the '.join(where)}: the function was found by its text")
+        w.add(FindingKind.PARSE, Severity.INFO, f"tree-sitter could not parse {fn.name}() in "
+              f"{' and '.join(where)}: the function was found by its text")
+
+
+def _errors(cfile: CFile | None) -> str:
+    n = cfile.errors if cfile else 0
+    return f"{n} ERROR node{'s' if n != 1 else ''} in the file"
 
 
 def _enclosing(cfile: CFile, first: int, last: int) -> Function | None:
