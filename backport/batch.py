@@ -100,18 +100,16 @@ def _inputs(jobs_file: str, jobs: list[dict]) -> Inputs:
 
 def _one(job: dict, folder: str, repos: dict, out: Output, scratch: str, opts: SeriesOptions) -> dict:
     from .ingest import read_patches  # the port's modules: in the workers, not in the parent that hands out jobs
-    from .pipeline import port
-    from .runner import pick_base
+    from .runner import bases_of, port_patches
     from .tree import open_tree
     started = time.perf_counter()
     record: dict[str, object] = {"id": str(job["id"]), "dir": folder, "status": "complete", "error": None}
     try:
         repo = _repo(job.get("repo"), repos)
         targets = [open_tree(t, repo) for t in _list(job["to"])]
-        results = []
-        for patch in read_patches(os.path.expanduser(job["patch"])):
-            spec = pick_base(job.get("base"), patch, repo)
-            results.append(port(patch, open_tree(spec, repo), targets, scratch=scratch, base_name=spec))
+        patches = read_patches(os.path.expanduser(job["patch"]))
+        results = port_patches(patches, bases_of(job.get("base"), patches, repo), targets, scratch,
+                               repo.path if repo else None)
         out.nested(folder).write_results(results, opts)
         record["status"] = "complete" if all(r.complete for r in results) else "needs-human"
     except BackportError as err:

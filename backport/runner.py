@@ -23,7 +23,6 @@ def run_port(opts: PortOptions) -> tuple[list[PortResult], Output]:
     """Port every patch to every target and write the series and reports into ``opts.output``."""
     from .commits import git_toplevel, read_inputs
     from .tree import Repository, open_tree
-    from .workflow import port_series
     repo_path = opts.repo or git_toplevel()
     patches = read_inputs(list(opts.patches), repo_path)
     if opts.strip != 1:
@@ -34,12 +33,26 @@ def run_port(opts: PortOptions) -> tuple[list[PortResult], Output]:
     bases = _bases(opts.base, patches, repo, open_tree)
     out = Output(opts.output, force=opts.force)
     with out.staging() as scratch, progress_bar(len(patches) * len(targets)) as step:
-        results = port_series(patches, bases, targets, scratch=scratch, repo_path=repo_path, progress=step)
+        results = port_patches(patches, bases, targets, scratch, repo_path, progress=step)
         if opts.check_cmd:
             from .checkcmd import run_checks
             results = run_checks(opts.check_cmd, results, scratch, repo_path)
         out.write_results(results, opts.series, opts.reports)
     return results, out
+
+
+def port_patches(patches: list, bases: list, targets: list, scratch: str, repo_path: str | None,
+                 progress=None) -> list[PortResult]:
+    """The series ported in order, each patch on its base as the earlier ones leave it: the one
+    port of ``backport port``, ``backport demo`` and every job of ``backport batch``."""
+    from .workflow import port_series
+    return port_series(patches, bases, targets, scratch=scratch, repo_path=repo_path, progress=progress)
+
+
+def bases_of(given: str | None, patches, repo) -> list:
+    """(name, tree) of each patch's base (see _bases)."""
+    from .tree import open_tree
+    return _bases(given, patches, repo, open_tree)
 
 
 def _bases(given: str | None, patches, repo, open_tree) -> list:

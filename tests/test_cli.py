@@ -120,3 +120,24 @@ def test_json_to_standard_output_and_markdown_report_beside_out(small_repo, tmp_
     assert "mm/vmscan.c#1" in run.stderr and "renamed" in run.stderr
     assert md.read_text() == (out / "report.md").read_text()
     assert json.loads((out / "report.json").read_text())["patches"] == doc["patches"]
+
+
+def test_a_batch_job_writes_what_backport_port_writes(small_repo, tmp_path):
+    """One port for both: the job's series (index lines, subjects, upstream line) and report are
+    the bytes `backport port` writes for the same patch, repository and targets."""
+    import json
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(json.dumps({"id": "seed", "patch": str(SEED), "repo": str(small_repo), "base": "v4.9.117",
+                                "to": ["v4.14"]}) + "\n")
+    assert main(["batch", str(jobs), "-o", str(tmp_path / "b")]) == 0
+    run = run_cli("port", str(SEED), "--repo", str(small_repo), "--base", "v4.9.117", "--to", "v4.14",
+                  "-o", str(tmp_path / "p"), "--no-color")
+    assert run.returncode == 0, run.stderr
+    job, alone = tmp_path / "b" / "seed", tmp_path / "p"
+    names = sorted(str(p.relative_to(alone)) for p in alone.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(job)) for p in job.rglob("*") if p.is_file())
+    assert any(n.endswith(".patch") for n in names)
+    for name in names:
+        mine = (job / name).read_text().replace(str(tmp_path / "b" / "seed"), "OUT")
+        theirs = (alone / name).read_text().replace(str(tmp_path / "p"), "OUT")
+        assert mine == theirs, name
