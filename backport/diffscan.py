@@ -17,11 +17,15 @@ from .model import FileKind
 
 _A = re.ASCII
 
+# "@@ -396,6 +396,8 @@ void free_pages_and_swap_cache(struct page **pages, int nr)"
 HUNK_HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@[ ]?(.*)", _A)
+# "--- a/mm/swap_state.c\t2018-08-06 10:00:00.000000000 +0200": the date after the path
 _TIMESTAMP = re.compile(r"[ \t](\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: ?[+-]\d{4})?)[ \t]*$", _A)
+# "Binary files a/firmware/x.bin and b/firmware/x.bin differ"
 _BINARY = re.compile(r"Binary files (.+) and (.+) differ$")
 
 
+# "new file mode 100644", "similarity index 97%", "rename from mm/a.c", "index 88ae9e0..6326deb 100644"
 _EXTENDED = re.compile(
     r"(?:(?:old|new|deleted file|new file) mode [0-7]+"
     r"|(?:dis)?similarity index \d+%"
@@ -29,6 +33,7 @@ _EXTENDED = re.compile(
     r"|index [0-9a-fA-F]+\.\.[0-9a-fA-F]+(?: [0-7]+)?)$", _A)
 
 
+# "literal 1234", "delta 56", "zcmV-...": the lines of a git binary patch
 _BINARY_DATA = re.compile(r"(?:(?:literal|delta) \d+|[A-Za-z][0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]*|)$", _A)
 _MAX_DIGITS = 9  # hunk header numbers; also keeps int() away from huge strings
 

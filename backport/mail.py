@@ -23,11 +23,16 @@ _A = re.ASCII
 
 _DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _MONTHS = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+# "From jane@example.org Mon Aug  6 10:00:00 2018": an mbox separator
 MBOX_FROM = re.compile(rf"From \S+ +{_DAYS} {_MONTHS} +\d{{1,2}} \d{{1,2}}:\d\d(?::\d\d)? .*\d{{4}}[ \t]*$", _A)
+# "From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001": git format-patch's
 FORMAT_PATCH_FROM = re.compile(r"From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$", _A)
+# "Subject: [PATCH] mm: fix": a header field
 _FIELD = re.compile(r"([!-9;-~]+):[ \t]?(.*)", _A)
+# "Author: Jane Dev <jane@example.org>": a header as a web copy or `git show` prints it
 _PSEUDO = re.compile(r"(From|Date|Subject|Message-I[Dd]|Author|To|Cc)[ \t]*:[ \t]*(.*)", _A | re.I)
 _IN_BODY = re.compile(r"(From|Date|Subject)[ \t]*:[ \t]*(.*)", _A)  # git mailinfo's in-body headers
+# "commit 1f2e3d4c5b6a7980..." as `git log` / `git show` begin
 GITLOG = re.compile(r"commit [0-9a-f]{7,40}(?: |$)", _A)
 _PREAMBLE = ("diff ", "Index: ", "====", "index ", "Only in ", "RCS file: ", "retrieving revision")
 
@@ -39,10 +44,15 @@ _UPSTREAM = (
 )
 
 
+# "base-commit: 1f2e3d4c5b6a" as git format-patch --base writes it
 _BASE_COMMIT = re.compile(r"base-commit: ([0-9a-f]{7,40})[ \t]*$", _A)
+# 'Content-Type: text/plain; charset="iso-8859-1"'
 _CHARSET = re.compile(r"charset[ \t]*=[ \t]*\"?([A-Za-z0-9_.:-]+)", _A | re.I)
+# "Re: ", "Fwd: ", "AW: " before a subject
 _SUBJECT_REPLY = re.compile(r"[ \t]*(?:re|fwd?|aw)[ \t]*:[ \t]*", _A | re.I)
+# "[PATCH 4.19 012/123] " and "[PATCH v2] " before a subject
 _SUBJECT_TAG = re.compile(r"[ \t]*\[([^\]]*)\][ \t]*")
+# "PATCH", "RFC", "v2", "3/7": the words of a tag that mark a patch, not part of the subject
 _PATCH_TAG = re.compile(r"patch|rfc|resend|pull|^[ \t]*v?\d+(?:/\d+)?[ \t]*$", _A | re.I)
 _ANGLE_ADDR = re.compile(r"(.*)<([^<>\s]+@[^<>\s]+)>\s*$", re.S)  # "Jane Dev <jane@example.org>"
 _ADDR_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')  # RFC 5322 specials: a name holding one is quoted
