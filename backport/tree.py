@@ -259,6 +259,14 @@ class Repository:
         out = subprocess.run(args, capture_output=True)
         return _parse_grep(decode(out.stdout), strip=f"{commit}:")
 
+    @lru_cache(maxsize=64)  # noqa: B019 - a Repository lives for the whole run
+    def differing(self, one: str, other: str, glob: str) -> tuple[str, ...]:
+        """The paths matching ``glob`` whose content differs between two commits (added and
+        deleted ones too), as literal pathspecs: git compares tree objects, no blob is read."""
+        args = ["git", "-C", self.path, "diff", "--name-only", "--no-renames", "-z", one, other, "--", glob]
+        out = subprocess.run(args, capture_output=True, check=True).stdout
+        return tuple(":(literal)" + decode(p) for p in out.split(b"\0") if p)
+
     def words(self, commit: str, names: tuple[str, ...], paths: tuple[str, ...]) -> set[str]:
         """Which names occur as words under ``paths``.  A search of the whole tree (only
         top-level globs in ``paths``) also answers, in the same pass, the names narrower searches

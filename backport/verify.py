@@ -26,7 +26,7 @@ from .cparse import CFile, code_of, function_errors, identifiers, split_line, st
 from .encoding import encode
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
-from .tree import Tree
+from .tree import GitTree, Tree
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
 for goto if inline int long register restrict return short signed sizeof static struct switch typedef
@@ -170,7 +170,7 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     lacking, new = _lookup(set().union(*names.values()), todo, base, target)
     undefined = _defined_nowhere({n for h in todo if not _same_file(h) for n in undeclared_names(h, names[h.key] & new)},
                                  base, target) if not _same_tree(base, target) else set()
-    unprepared = _not_in_base(undefined, base)
+    unprepared = absent_from_base(undefined, base, target)
     for h in todo:
         code, mentioned = used_symbols(list(h.added))
         mine = names[h.key] - (declared_names(h) & (code - mentioned))
@@ -265,16 +265,40 @@ def _defined_nowhere(names: set[str], base: Tree, target: Tree) -> set[str]:
     return missing_symbols(names, target, ("*.h",), set(), whole_tree=False)
 
 
-def _not_in_base(names: set[str], base: Tree) -> set[str]:
+def absent_from_base(names: set[str], base: Tree, target: Tree) -> set[str]:
     """Of names defined nowhere the target's file can see, those the base's headers lack too.
 
     They were already found near neither file (nor in the base's own file): the
     patch was written against a base that has them from somewhere else (a
     prerequisite commit, another file of the same commit) that the input does
-    not carry.  The port is then no worse than the input, which says so."""
+    not carry.  The port is then no worse than the input, which says so.  A
+    header the same in both trees was already searched in the target: only the
+    base's headers that differ from the target's are read again."""
     if not names:
         return set()
-    return missing_symbols(names, base, ("*.h",), set(), whole_tree=False)
+    differing = _differing_headers(base, target)
+    if differing is None:
+        return missing_symbols(names, base, ("*.h",), set(), whole_tree=False)
+    unknown = set(names)
+    for at in range(0, len(differing), _PATHS_PER_GREP):
+        if not unknown:
+            break
+        unknown -= _found(sorted(unknown), base, differing[at:at + _PATHS_PER_GREP])
+    return unknown
+
+
+_PATHS_PER_GREP = 2000  # literal pathspecs per git grep: well inside the kernel's argument limits
+
+
+def _differing_headers(base: Tree, target: Tree) -> tuple[str, ...] | None:
+    """The headers whose content differs between two commits of one repository; None when
+    the trees are not that (directories, a base with earlier patches applied in memory)."""
+    if isinstance(base, GitTree) and isinstance(target, GitTree) and base.repo is target.repo:
+        try:
+            return base.repo.differing(base.commit, target.commit, "*.h")
+        except subprocess.CalledProcessError:
+            return None
+    return None
 
 
 def _names(h: HunkCode, added_by: Counter) -> set[str]:

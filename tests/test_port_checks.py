@@ -202,3 +202,20 @@ def test_assigned_variable_the_patch_declares_is_fine(tmp_path):
     patch.write_text(text.replace("+\tlast_timeout = jiffies;", "+\tunsigned long last_timeout;\n+\tlast_timeout = jiffies;"))
     [h] = _hunks(d)
     assert not any("assigns `last_timeout`" in w for w in h.warnings)
+
+
+def test_base_headers_searched_again_only_where_they_differ_from_the_target(tmp_path):
+    """A name the target's headers lack is looked for in the base's headers that differ from the
+    target's (the same blob was searched already); a header name with glob characters is literal."""
+    from backport.tree import GitTree, Repository
+    from conftest import make_repo
+    same = "#define SAME_IN_BOTH 1\n"
+    repo = make_repo(tmp_path / "r", {
+        "base": {"include/a.h": same, "include/[b].h": "int only_in_base(void);\n", "x.c": "int x;\n"},
+        "target": {"include/a.h": same, "include/[b].h": "int other(void);\n", "x.c": "int x;\n"}})
+    r = Repository(str(repo))
+    base, target = GitTree(r, "base"), GitTree(r, "target")
+    assert r.differing(base.commit, target.commit, "*.h") == (":(literal)include/[b].h",)
+    names = {"only_in_base", "nowhere_at_all"}
+    assert verify.absent_from_base(names, base, target) == {"nowhere_at_all"}
+    assert verify.absent_from_base(names, target, base) == names  # searched the other way round
