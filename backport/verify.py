@@ -461,11 +461,16 @@ class _StructLookup:
     def body(self, side: str, tag: str, cfile: CFile, path: str) -> str | None:
         """The body of ``tag`` ("struct NAME", "union NAME") as ``path`` in ``side`` sees it."""
         folder = path.rsplit("/", 1)[0] if "/" in path else "."
-        key = (side, tag, folder)
-        if key not in self.bodies:
-            kind, name = tag.split()
-            self.bodies[key] = structs.body_of("\n".join(cfile.lines), kind, name) or self._grep(side, kind, name, folder)
-        return self.bodies[key]
+        kind, name = tag.split()
+        own = (side, tag, path)  # a file's own definition is its alone: two files of one folder may differ
+        if own not in self.bodies:
+            self.bodies[own] = structs.body_of("\n".join(cfile.lines), kind, name)
+        if self.bodies[own] is not None:
+            return self.bodies[own]
+        shared = (side, tag, folder + "/")
+        if shared not in self.bodies:
+            self.bodies[shared] = self._grep(side, kind, name, folder)
+        return self.bodies[shared]
 
     def _grep(self, side: str, kind: str, name: str, folder: str) -> str | None:
         tree = self.trees[side]

@@ -219,3 +219,25 @@ def test_base_headers_searched_again_only_where_they_differ_from_the_target(tmp_
     names = {"only_in_base", "nowhere_at_all"}
     assert verify.absent_from_base(names, base, target) == {"nowhere_at_all"}
     assert verify.absent_from_base(names, target, base) == names  # searched the other way round
+
+
+def test_a_files_own_struct_is_not_taken_from_another_file_of_its_folder(tmp_path):
+    """Two files of one directory each define a private ``struct ctx``; the target's b.c lost the
+    member the fix writes, while a.c's still has one of that name: a.c's body must not answer for b.c."""
+    a = "struct ctx {\n\tint ready;\n\tint armed;\n};\n\nvoid a_go(struct ctx *c)\n{\n\tc->ready = 1;\n\treturn;\n}\n"
+    b_base = "struct ctx {\n\tint count;\n\tint armed;\n};\n\nvoid b_go(struct ctx *c)\n{\n\tc->count = 0;\n\treturn;\n}\n"
+    b_target = b_base.replace("\tint armed;\n", "")
+    for side, b in (("base", b_base), ("target", b_target)):
+        (tmp_path / side / "drivers/x").mkdir(parents=True)
+        (tmp_path / side / "drivers/x/a.c").write_text(a)
+        (tmp_path / side / "drivers/x/b.c").write_text(b)
+    diff = "".join(f"--- a/drivers/x/{f}\n+++ b/drivers/x/{f}\n@@ -8,3 +8,4 @@ void {f[0]}_go(struct ctx *c)\n"
+                   f" \tc->{m} = {v};\n+\tc->armed = 1;\n \treturn;\n }}\n"
+                   for f, m, v in (("a.c", "ready", 1), ("b.c", "count", 0)))
+    (tmp_path / "fix.patch").write_text(diff)
+    result = port(read_patches(str(tmp_path / "fix.patch"))[0], DirTree(str(tmp_path / "base")),
+                  [DirTree(str(tmp_path / "target"))])
+    by_path = {h.path: h for h in result.targets[0].hunks}
+    assert by_path["drivers/x/a.c"].verdict is Verdict.EXACT
+    b = by_path["drivers/x/b.c"]
+    assert b.verdict.needs_human and "armed" in b.reason, (b.verdict, b.reason)
