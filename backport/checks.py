@@ -27,7 +27,8 @@ def check_target(work: list[HunkWork], written: Written, files: dict[str, FilePa
     checks = [_reparse(path, placed.get(path, []), written, files, base, tsrc)
               for path in (fp.path for fp in written.files) if is_c(path)]
     if written.files:
-        checks.insert(0, verify.apply_check(diff_text(list(written.files)), written.before, scratch))
+        checks.insert(0, verify.apply_check(diff_text(list(written.files)), written.before, scratch,
+                                                tsrc.tree))
     check_hunks(work, base, tsrc)
     failed_checks(work, checks)
     return checks

@@ -109,6 +109,12 @@ class OverlayTree(Tree):
                 found |= {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)}
         return found
 
+    def stored(self, path: str) -> tuple[str, str] | None:
+        return None if path in self.files else self.inner.stored(path)
+
+    def check_applies(self, diff, files, scratch):
+        return self.inner.check_applies(diff, files, scratch)
+
     def mode(self, path: str) -> str:
         """The file's git mode in the tree underneath (100644 when not known)."""
         return file_mode(self.inner, path)

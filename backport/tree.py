@@ -62,6 +62,16 @@ class Tree:
         """Which of ``names`` occur as whole words in files under ``paths``."""
         raise NotImplementedError
 
+    def stored(self, path: str) -> tuple[str, str] | None:
+        """(mode, object id) of the file as a repository stores it; None where no repository
+        holds this text (a plain directory, a file a series changed)."""
+        return None
+
+    def check_applies(self, diff: bytes, files: dict[str, tuple[str, str]], scratch: str) -> subprocess.CompletedProcess:
+        """``git apply --check`` of ``diff`` on ``files`` (path -> ``stored``), from the
+        repository's objects; only for trees whose ``stored`` answers."""
+        raise NotImplementedError
+
     def __str__(self) -> str:
         return self.name
 
@@ -115,6 +125,12 @@ class GitTree(Tree):
     def words(self, names, paths):
         return self.repo.words(self.commit, tuple(names), tuple(paths))
 
+    def stored(self, path: str) -> tuple[str, str] | None:
+        return self.repo.stored(self.commit, path)
+
+    def check_applies(self, diff, files, scratch):
+        return self.repo.apply_check(diff, files, scratch)
+
 
 class Repository:
     """A user's git checkout, used read-only through git objects."""
@@ -131,6 +147,7 @@ class Repository:
         self._blobs: dict[tuple[str, str], str | None] = {}  # (commit, path) -> text, None: no such file
         self._resolved: dict[str, str] = {}
         self._modes: dict[tuple[str, str], str | None] = {}  # (commit, path) -> 100644, 100755, 120000
+        self._ids: dict[tuple[str, str], str] = {}  # (commit, path) -> blob id, of the files listed
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
         self._missed: dict[str, set[str]] = {}  # commit -> names a narrower words() lookup did not find
         self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # whole-tree answers
@@ -238,7 +255,29 @@ class Repository:
                     found[decode(name)] = (decode(fields[0]), decode(fields[2]))
             for path in chunk:
                 self._modes[(commit, path)] = found[path][0] if path in found else None
+                if path in found:
+                    self._ids[(commit, path)] = found[path][1]
         return found
+
+    def stored(self, commit: str, path: str) -> tuple[str, str] | None:
+        """(mode, blob id) of a file of ``commit``, None when the commit has no such file."""
+        mode = self.mode(commit, path)
+        return (mode, self._ids[(commit, path)]) if mode is not None else None
+
+    def apply_check(self, diff: bytes, files: dict[str, tuple[str, str]], scratch: str) -> subprocess.CompletedProcess:
+        """``git apply --cached --check`` of ``diff`` against an index of ``files`` (path -> (mode,
+        blob id)) kept in ``scratch``: git reads the blobs from the object store, no file is
+        written, and the user's index is never read or written.  Split index and fsmonitor are
+        off, since either would write beside the user's index."""
+        env = dict(os.environ, GIT_INDEX_FILE=os.path.join(os.path.abspath(scratch), "index"))
+        safe = ["-c", "core.splitIndex=false", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
+        info = b"".join(b"%s %s\t%s\0" % (encode(m), encode(sha), encode(p)) for p, (m, sha) in files.items())
+        made = subprocess.run(["git", "-C", self.path, *safe, "update-index", "-z", "--index-info"],
+                              input=info, env=env, capture_output=True)
+        if made.returncode != 0:
+            return made
+        return subprocess.run(["git", "-C", self.path, *safe, *_SMALL_PACK_WINDOWS, "apply", "--cached",
+                               "--check", "-"], input=diff, env=env, capture_output=True)
 
     def _check_absent(self, commit: str, paths: list[str]) -> None:
         """Paths cat-file could not read: an error if the tree lists them (their object is broken)."""

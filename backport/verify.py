@@ -34,18 +34,28 @@ union unsigned void volatile while bool true false NULL""".split())
 _MENTION = re.compile(r"\b([A-Za-z_]\w*)\(\)")
 
 
-def apply_check(diff: str, originals: dict[str, str], scratch: str | None) -> Check:
-    """``git apply --check`` of ``diff`` on copies of the target files it touches."""
+def apply_check(diff: str, originals: dict[str, str], scratch: str | None, tree: Tree | None = None) -> Check:
+    """``git apply --check`` of ``diff`` on the target files it touches (``originals``: path ->
+    text of ``tree``).  Where the repository stores every one of them, git reads them from its
+    objects through an index in the scratch directory; else they are copied there as files."""
+    stored = {p: tree.stored(p) for p in originals} if tree is not None else {}
     with tempfile.TemporaryDirectory(dir=scratch, prefix="verify-") as tmp:
-        root = Path(tmp)
-        for path, text in originals.items():
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / path).write_bytes(encode(text))
-        env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(root.parent))
-        run = subprocess.run(["git", "apply", "--check", "-"], input=encode(diff), cwd=root,
-                             env=env, capture_output=True)
+        if tree is not None and originals and all(stored.values()):
+            run = tree.check_applies(encode(diff), {p: s for p, s in stored.items() if s}, tmp)
+        else:
+            run = _apply_on_copies(diff, originals, Path(tmp))
     detail = run.stderr.decode("utf-8", "replace").strip().splitlines()
     return Check("git apply --check", run.returncode == 0, detail[0] if detail else "applies cleanly")
+
+
+def _apply_on_copies(diff: str, originals: dict[str, str], root: Path) -> subprocess.CompletedProcess:
+    """``git apply --check`` on copies of the files under ``root``, outside any repository."""
+    for path, text in originals.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(encode(text))
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(root.parent))
+    return subprocess.run(["git", "apply", "--check", "-"], input=encode(diff), cwd=root, env=env,
+                          capture_output=True)
 
 
 def reparse_check(path: str, before: CFile, after_text: str, functions: set[str],

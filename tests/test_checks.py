@@ -180,3 +180,49 @@ def test_merge_hunk_places_only_the_hunks_lines(tmp_path):
     removal = [Block(5, ("line 5;",), ("line five;",))]
     assert merge_hunk(base, target, removal, str(tmp_path)) == (Edit(5, 1, ("line five;",)),)
     assert not list(tmp_path.iterdir())  # nothing left behind in the scratch directory
+
+
+# --- git apply --check from the repository's objects ---------------------------------------
+
+def _stored_repo(tmp_path: Path) -> Path:
+    from conftest import git, make_repo
+    repo = make_repo(tmp_path / "repo", {"v1": {"a/f.c": "int f(void)\n{\n\treturn 0;\n}\n", "g\tname.c": "x\n"}})
+    git(repo, "config", "core.splitIndex", "true")  # would write sharedindex.* beside the user's index
+    return repo
+
+
+def _tree_state(repo: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(repo)): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("removed, ok", [("\treturn 0;", True), ("\treturn 1;", False)])
+def test_apply_check_reads_the_target_from_objects(tmp_path, monkeypatch, removed, ok):
+    """A git target's files are checked through an index in the scratch directory: no copy of a
+    file is written, and nothing in the repository (index, split index files) is touched."""
+    from backport.tree import GitTree, Repository
+    repo = _stored_repo(tmp_path)
+    before = _tree_state(repo)
+    tree = GitTree(Repository(str(repo)), "v1")
+    diff = f"--- a/a/f.c\n+++ b/a/f.c\n@@ -2,3 +2,3 @@\n {{\n-{removed}\n+\treturn 2;\n }}\n"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(Path, "write_bytes", lambda *a: pytest.fail("a copy of a stored file was written"))
+    check = verify.apply_check(diff, {"a/f.c": tree.read("a/f.c") or ""}, str(scratch), tree)
+    assert check.ok is ok, check.detail
+    assert ok or "patch failed" in check.detail or "does not apply" in check.detail
+    assert _tree_state(repo) == before
+    assert list(scratch.iterdir()) == []  # (the index went with the check's own directory)
+
+
+def test_apply_check_of_a_changed_text_uses_copies(tmp_path):
+    """A file a series changed is not in the object store: it is checked on a copy."""
+    from backport.overlay import OverlayTree
+    from backport.tree import GitTree, Repository
+    repo = _stored_repo(tmp_path)
+    tree = OverlayTree(GitTree(Repository(str(repo)), "v1"))
+    tree.update({"a/f.c": "int f(void)\n{\n\treturn 1;\n}\n"})
+    assert tree.stored("a/f.c") is None and tree.stored("g\tname.c") is not None
+    diff = "--- a/a/f.c\n+++ b/a/f.c\n@@ -2,3 +2,3 @@\n {\n-\treturn 1;\n+\treturn 2;\n }\n"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert verify.apply_check(diff, {"a/f.c": tree.read("a/f.c") or ""}, str(scratch), tree).ok
