@@ -83,7 +83,10 @@ def _indexed(t: TargetResult, overlay: OverlayTree) -> TargetResult:
         return t
     extra = [index_line(overlay.read(fp.path), after.get(fp.path), file_mode(overlay, fp.path)) for fp in files]
     overlay.update(after)
-    for at, line in sorted(zip(heads, extra), reverse=True):
-        if not lines[at + 1].startswith("index "):
-            lines.insert(at + 1, line)
-    return replace(t, diff="\n".join(lines))
+    before = {at + 1: line for at, line in zip(heads, extra) if not lines[at + 1].startswith("index ")}
+    out: list[str] = []  # (one pass: an insert per file would be quadratic in the files)
+    for no, line in enumerate(lines):
+        if no in before:
+            out.append(before[no])
+        out.append(line)
+    return replace(t, diff="\n".join(out))
