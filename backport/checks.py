@@ -38,8 +38,9 @@ def _reparse(path: str, ws: list[HunkWork], written: Written, files: dict[str, F
              tsrc: Sources) -> Check:
     """The re-parse check of one file; ``ws``: the hunks placed in it, in order."""
     fns = {f for f in (w.located[0].function for w in ws) if f}
-    growth = _base_growth(ws, files, base, fns)
-    return verify.reparse_check(path, tsrc.present(path), written.after[path], fns, growth)
+    before, after = tsrc.present(path), function_errors(written.after[path])
+    grown = verify.grown(before, after, fns)  # the reference change's own growth matters only there
+    return verify.reparse_check(path, before, after, fns, _base_growth(ws, files, base, set(grown)) if grown else {})
 
 
 def _base_growth(ws: list[HunkWork], files: dict[str, FilePatch], base: Sources, fns: set[str]) -> dict[str, int]:
@@ -48,7 +49,7 @@ def _base_growth(ws: list[HunkWork], files: dict[str, FilePatch], base: Sources,
     for path in {w.located[0].base_path for w in ws}:
         edits = tuple(Edit(b.first, len(b.removed), b.added) for h in files[path].hunks for b in blocks(h))
         after = _errors_after(base, path, edits)
-        for name in fns:  # as verify.error_growth, on the patched base parsed once for all targets
+        for name in fns:  # on the patched base, parsed once for all targets
             old, new = base.present(path).function(name), after.get(name)
             if old and new is not None:
                 growth[name] = max(growth.get(name, 0), new - old.errors)

@@ -226,3 +226,26 @@ def test_apply_check_of_a_changed_text_uses_copies(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     assert verify.apply_check(diff, {"a/f.c": tree.read("a/f.c") or ""}, str(scratch), tree).ok
+
+
+# --- re-parse: ERROR nodes the reference change adds in the base are allowed in the target ---------
+
+_MACRO_LINE = "\tlist_for_each_entry_safe(p, n, &head, list) frob(p)\n"  # no ';': tree-sitter gives up
+
+
+def _errors(text: str) -> dict[str, int]:
+    from backport.cparse import function_errors
+    return function_errors(text)
+
+
+def test_reparse_allows_the_growth_the_base_change_had():
+    from backport.cparse import parse
+    before_text = "int f(int v)\n{\n\tv++;\n\treturn v;\n}\n"
+    after_text = before_text.replace("\tv++;\n", "\tv++;\n" + _MACRO_LINE)
+    before, after = parse(before_text), _errors(after_text)
+    more = verify.grown(before, after, {"f"})
+    assert more and more["f"] > 0  # the added line confuses tree-sitter
+    assert verify.reparse_check("x.c", before, after, {"f"}, dict(more)).ok  # as much as in the base
+    worse = verify.reparse_check("x.c", before, after, {"f"}, {})
+    assert not worse.ok and worse.detail.startswith("ERROR nodes grew in f() 0 -> ")
+    assert verify.grown(before, _errors(before_text), {"f"}) == {}  # nothing grew: no base parse needed
