@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .encoding import decode
 from .errors import BackportError, PatchError
-from .options import SeriesOptions
+from .options import SeriesOptions, collect_after_job
 from .output import Output, unique_dirnames
 from .paths import Inputs, check_paths
 
@@ -137,7 +137,10 @@ def _group(task: tuple):
 
 def _run_job(task: tuple, state: _State) -> dict:
     job, folder, scratch = task
-    return _one(job, folder, state.repos, state.out, scratch, state.opts)
+    try:
+        return _one(job, folder, state.repos, state.out, scratch, state.opts)
+    finally:
+        collect_after_job()
 
 
 def _lost(task: tuple, how: str) -> dict:
@@ -267,10 +270,8 @@ def _hand_out(slot: _Slot, slots: list, groups: dict, tasks: list) -> None:
 def _serve(conn, run, setup, init) -> None:
     """A worker: build its state, then run tasks until told to stop."""
     import gc
-
-    from .options import FEW_COLLECTIONS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
-    gc.set_threshold(*FEW_COLLECTIONS)  # as a port in the main process
+    gc.disable()  # as a port in the main process: each job collects at its end (_run_job)
     state = setup(*init)
     while True:
         try:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import signal
 import sys
 from contextlib import contextmanager
 
 from . import _interrupted_while_starting
-from .options import FEW_COLLECTIONS
+from .options import cycles_collected_between_jobs
 
 if __name__ == "__main__":  # `python -m backport.cli`: argv[0] is the file, so the package did not
     signal.signal(signal.SIGINT, _interrupted_while_starting)  # trap ^C during the imports below
@@ -173,17 +172,15 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def _as_a_command():
-    """^C unwinds and cleans up from here on, SIGTERM and SIGHUP too; few garbage collections."""
+    """^C unwinds and cleans up from here on, SIGTERM and SIGHUP too; no cyclic garbage collection."""
     if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     restore = _trap_signals()
-    collecting = gc.get_threshold()
-    gc.set_threshold(*FEW_COLLECTIONS)
     try:
-        yield
+        with cycles_collected_between_jobs():
+            yield
     finally:
         restore()
-        gc.set_threshold(*collecting)
 
 
 def _handled(argv: list[str] | None) -> int:
