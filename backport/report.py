@@ -173,7 +173,25 @@ def _place(p) -> dict | None:
 
 
 def dump_json(results, files=None, series=None) -> str:
-    return json.dumps(to_json(results, files, series), indent=2) + "\n"
+    return indented_json(to_json(results, files, series)) + "\n"
+
+
+_ONE_LINE = json.JSONEncoder(separators=(", ", ": "))  # json's C encoder (it has no indenting)
+_DEPTH = 6  # document, patches, patch, targets, target, hunks: a hunk and what it holds is one line
+
+
+def indented_json(value, depth: int = 0) -> str:
+    """JSON indented by two spaces down to ``_DEPTH`` levels, each value below on one line.  The
+    standard library indents only in pure Python, seconds for a report of 10,000 hunks."""
+    if depth >= _DEPTH or not value or not isinstance(value, dict | list):
+        return _ONE_LINE.encode(value)
+    pad = "\n" + "  " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{_ONE_LINE.encode(k)}: {indented_json(v, depth + 1)}" for k, v in value.items()]
+    else:
+        items = [indented_json(v, depth + 1) for v in value]
+    return ("{" if isinstance(value, dict) else "[") + pad + ("," + pad).join(items) + "\n" + "  " * depth + \
+        ("}" if isinstance(value, dict) else "]")
 
 
 class SchemaError(ValueError):

@@ -22,7 +22,16 @@ from rich.console import Console
 
 from backport import review
 from backport.cli import main
-from backport.report import SCHEMA, SchemaError, dump_json, load_json, render_markdown, render_terminal, to_json
+from backport.report import (
+    SCHEMA,
+    SchemaError,
+    dump_json,
+    indented_json,
+    load_json,
+    render_markdown,
+    render_terminal,
+    to_json,
+)
 from conftest import ROOT, SEED
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -51,7 +60,7 @@ def fixed(demo_repo, tmp_path_factory):
     if UPDATE:
         out = tmp_path_factory.mktemp("golden") / "out"
         GOLDEN.mkdir(exist_ok=True)
-        FIXTURE.write_text(json.dumps(normalised(live_report(demo_repo[0], out), out), indent=2) + "\n")
+        FIXTURE.write_text(indented_json(normalised(live_report(demo_repo[0], out), out)) + "\n")
     return json.loads(FIXTURE.read_text())
 
 
