@@ -6,6 +6,7 @@ kernel sources survive a round trip unchanged (see ``encoding.decode``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -32,7 +33,7 @@ class Verdict(str, Enum):
 
     @property
     def needs_human(self) -> bool:
-        return self in (Verdict.CONFLICT, Verdict.MISSING)
+        return self is Verdict.CONFLICT or self is Verdict.MISSING
 
     @property
     def rank(self) -> int:
@@ -161,6 +162,7 @@ def _label(name: str | None) -> str:
     return quote_path(name) + ("\t" if " " in name else "")
 
 
+_QUOTED = re.compile(r'[\x00-\x1f\x7f"\\]')  # e.g. 'a\tb.c', 'say "hi".c', 'back\\slash.c'
 _LETTERS = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\"}
 
 
@@ -168,9 +170,9 @@ def quote_path(name: str) -> str:
     """``name`` as git writes it in a diff (quote.c, quote_c_style, core.quotePath on): in double
     quotes, with ``"``, ``\\`` and the control bytes escaped and bytes from 0x80 as octal, when
     it holds any of them; else as it is.  ``name`` is text decoded with surrogateescape."""
-    data = encode(name)
-    if not any(c < 0x20 or c >= 0x7f or c in (34, 92) for c in data):
+    if name.isascii() and not _QUOTED.search(name):  # (the usual name: no byte to look at one by one)
         return name
+    data = encode(name)
     out = []
     for c in data:
         if c in _LETTERS:
