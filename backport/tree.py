@@ -267,10 +267,11 @@ class Repository:
     def apply_check(self, diff: bytes, files: dict[str, tuple[str, str]], scratch: str) -> subprocess.CompletedProcess:
         """``git apply --cached --check`` of ``diff`` against an index of ``files`` (path -> (mode,
         blob id)) kept in ``scratch``: git reads the blobs from the object store, no file is
-        written, and the user's index is never read or written.  Split index and fsmonitor are
-        off, since either would write beside the user's index."""
+        written, and the user's index is never read or written.  Split index, fsmonitor, the
+        untracked cache and the sparse index are off: each would read or write beside it."""
         env = dict(os.environ, GIT_INDEX_FILE=os.path.join(os.path.abspath(scratch), "index"))
-        safe = ["-c", "core.splitIndex=false", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
+        safe = ["-c", "core.splitIndex=false", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false",
+                "-c", "index.sparse=false"]
         info = b"".join(b"%s %s\t%s\0" % (encode(m), encode(sha), encode(p)) for p, (m, sha) in files.items())
         made = subprocess.run(["git", "-C", self.path, *safe, "update-index", "-z", "--index-info"],
                               input=info, env=env, capture_output=True)
