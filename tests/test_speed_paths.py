@@ -274,3 +274,75 @@ def test_whole_tree_words_answer_earlier_misses_once(trees):
             assert tree.words(names, whole) == fresh.words(commit, tuple(names), whole)
     finally:
         del repo._words
+
+
+# ---------------------------------------------------------------------------
+# fewer and cheaper git processes, the same answers
+
+
+def test_a_bare_repository_is_opened_without_gitpython(tmp_path):
+    """A bare repository (the bench's linux.git) is recognised as one without importing GitPython
+    (its import runs `git version` twice); a linked worktree's and a subdirectory's are not."""
+    from backport import tree as tree_mod
+    repo = make_repo(tmp_path / "src", {"v1": {"a.c": "int a;\n"}})
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    git(repo, "worktree", "add", "-q", str(tmp_path / "wt"), "v1")
+    (repo / "sub").mkdir()
+    assert tree_mod._plain_checkout(str(bare)) and tree_mod._plain_checkout(str(repo))
+    assert tree_mod._plain_checkout(str(repo / ".git"))
+    assert not tree_mod._plain_checkout(str(tmp_path / "wt")) and not tree_mod._plain_checkout(str(repo / "sub"))
+    assert not tree_mod._plain_checkout(str(tmp_path))
+    assert GitTree(Repository(str(bare)), "v1").read("a.c") == "int a;\n"
+
+
+def test_struct_bodies_found_by_fixed_string_as_by_the_regex(tmp_path):
+    """The struct lookup greps ``struct NAME`` as a fixed string and keeps the lines where ``{``
+    follows (as the regex ``struct NAME\\s*\\{`` did): a longer tag, a declaration, a use are not it."""
+    from backport import verify
+    files = {"include/a/first.h": "struct ctx_more {\n\tint wrong;\n};\nstruct ctx;\nvoid f(struct ctx *c);\n",
+             "include/b/second.h": "struct ctx\t{\n\tint right;\n};\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    tree = DirTree(str(tmp_path))
+    regex = [h for h in tree.grep(r"struct ctx\s*\{", paths=("include/*.h",))]
+    assert [h[0] for h in regex] == ["include/b/second.h"]
+    assert "int right;" in verify._StructLookup(tree, tree)._grep("target", "struct", "ctx", "mm")
+
+
+def test_header_search_leaves_out_the_directories_searched_near(tmp_path):
+    """A name not in code near the file (its directory, include/) is then looked for in the other
+    headers only: the answer is the one of all headers, the near directories are excluded."""
+    from backport import overlay, verify
+    files = dict(FILES, **{"include/linux/c.h": "/* only_in_comment */\n", "drivers/x/far.h": "int far_header;\n"})
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    asked = []
+    real = t.words
+    t.words = lambda names, paths: asked.append(paths) or real(names, paths)  # type: ignore[method-assign]
+    names = {"far_header", "only_in_comment", "nowhere_at_all"}
+    near = ("include", "mm")
+    assert verify.missing_symbols(names, t, near, set(), whole_tree=False) == names
+    got = verify._defined_nowhere(names, t, t, near)
+    assert got == verify._defined_nowhere(names, DirTree(str(t.repo.path)), DirTree(str(t.repo.path)))
+    assert got == {"only_in_comment", "nowhere_at_all"}
+    assert asked[-1] == ("*.h", ":(exclude)include", ":(exclude)mm")
+    assert not overlay._under("include/linux/c.h", asked[-1]) and overlay._under("drivers/x/far.h", asked[-1])
+
+
+def test_arity_target_not_searched_when_the_base_knows_no_count(monkeypatch):
+    """Whether an added call's argument count differs needs both prototypes: when the base has
+    none for the called name (a macro such as WARN_ON_ONCE), the target is not searched."""
+    from pathlib import Path
+
+    from backport import arity, verify
+    from backport.ingest import read_patches
+    from backport.pipeline import port
+    case = Path(__file__).resolve().parent / "cases" / "helper-from-another-file-of-the-commit"
+    looked = []
+    real = arity.lookup
+    monkeypatch.setattr(verify.arity, "lookup", lambda tree, *a: looked.append(tree) or real(tree, *a))
+    base, target = DirTree(str(case / "base")), DirTree(str(case / "target"))
+    [h] = port(read_patches(str(case / "patch.diff"))[0], base, [target]).targets[0].hunks
+    assert looked == [base]  # qux_flush_tx_ring() has no prototype the base's headers show
+    assert not any("argument(s)" in w for w in h.warnings)
