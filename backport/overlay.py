@@ -85,7 +85,7 @@ class OverlayTree(Tree):
     def prefetch(self, paths) -> None:
         self.inner.prefetch([p for p in paths if p not in self.files])
 
-    def grep(self, pattern, *, paths=(), word=False, fixed=False):
+    def grep(self, pattern, *, paths=(), word=False, fixed=False, files=None):  # every hit: files is only a hint
         hits = [h for h in self.inner.grep(pattern, paths=paths, word=word, fixed=fixed) if h[0] not in self.files]
         if not self.files:
             return hits

@@ -16,6 +16,8 @@ import hashlib
 import os
 import re
 import subprocess
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,8 +57,15 @@ class Tree:
         return [p for p in paths if self.read(p) is None]
 
     def grep(self, pattern: str, *, paths: tuple[str, ...] = (), word: bool = False,
-             fixed: bool = False) -> list[tuple[str, int, str]]:  # pragma: no cover
+             fixed: bool = False, files: int | None = None) -> list[tuple[str, int, str]]:  # pragma: no cover
+        """(path, line number, text) of the lines matching, in path order.  ``files``: the caller
+        reads only the hits of the first that many files (in path order); a tree may give more."""
         raise NotImplementedError
+
+    def grep_iter(self, pattern: str, *, paths: tuple[str, ...] = (), word: bool = False,
+                  fixed: bool = False) -> Generator[tuple[str, int, str], None, None]:
+        """The hits of ``grep`` one by one, for a caller that may stop early (the search stops too)."""
+        yield from self.grep(pattern, paths=paths, word=word, fixed=fixed)
 
     def words(self, names: list[str], paths: tuple[str, ...]) -> set[str]:  # pragma: no cover
         """Which of ``names`` occur as whole words in files under ``paths``."""
@@ -64,6 +73,23 @@ class Tree:
 
     def __str__(self) -> str:
         return self.name
+
+
+def _first_files(hits: Iterator[tuple[str, int, str]], files: int) -> list[tuple[str, int, str]]:
+    """The hits of the first ``files`` files, read from hits in git's path order, and then one more
+    hit (the first of the next file, where reading stopped).  Git's order is the paths' byte order,
+    which is Python's string order wherever the last file kept has an ASCII path (a later path
+    then sorts after it either way); else every hit is read."""
+    out: list[tuple[str, int, str]] = []
+    seen: list[str] = []
+    for hit in hits:
+        if not seen or hit[0] != seen[-1]:
+            if len(seen) == files and seen[-1].isascii():
+                out.append(hit)
+                break
+            seen.append(hit[0])
+        out.append(hit)
+    return out
 
 
 def _parse_grep(out: str, strip: str = "") -> list[tuple[str, int, str]]:
@@ -113,8 +139,11 @@ class GitTree(Tree):
     def mode(self, path: str) -> str | None:
         return self.repo.mode(self.commit, path)
 
-    def grep(self, pattern, *, paths=(), word=False, fixed=False):
-        return self.repo.grep(self.commit, pattern, paths, word, fixed)
+    def grep(self, pattern, *, paths=(), word=False, fixed=False, files=None):
+        return self.repo.grep(self.commit, pattern, paths, word, fixed, files)
+
+    def grep_iter(self, pattern, *, paths=(), word=False, fixed=False):
+        return self.repo.grep_iter(self.commit, pattern, tuple(paths), word, fixed)
 
     def words(self, names, paths):
         return self.repo.words(self.commit, tuple(names), tuple(paths))
@@ -136,6 +165,7 @@ class Repository:
         self._resolved: dict[str, str] = {}
         self._modes: dict[tuple[str, str], str | None] = {}  # (commit, path) -> 100644, 100755, 120000
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
+        self._streamed: dict[tuple, tuple[list, list[bool]]] = {}  # grep_iter: the hits read so far, all read?
         self._missed: dict[str, set[str]] = {}  # commit -> names a narrower words() lookup did not find
         self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # whole-tree answers
 
@@ -254,14 +284,46 @@ class Repository:
         what = "is corrupt" if _unreadable(err) else "is missing from the repository"
         raise TreeError(f"object {sha} ({path} in {commit[:12]}) {what}", source=self.path)
 
-    def grep(self, commit, pattern, paths, word, fixed):
-        return self._grep(commit, pattern, tuple(paths), word, fixed)
+    def grep(self, commit, pattern, paths, word, fixed, files=None):
+        return self._grep(commit, pattern, tuple(paths), word, fixed, files)
 
-    def _run_grep(self, commit, pattern, paths, word, fixed):
-        args = ["git", "-C", self.path, *_SMALL_PACK_WINDOWS, "grep", _ONE_THREAD, *_grep_args(pattern, word, fixed),
-                commit, "--", *paths]
-        out = subprocess.run(args, capture_output=True)
+    def _run_grep(self, commit, pattern, paths, word, fixed, files):
+        if files is not None:
+            with closing(self.grep_iter(commit, pattern, paths, word, fixed)) as hits:
+                return _first_files(hits, files)
+        out = subprocess.run(self._grep_argv(commit, pattern, paths, word, fixed), capture_output=True)
         return _parse_grep(decode(out.stdout), strip=f"{commit}:")
+
+    def _grep_argv(self, commit, pattern, paths, word, fixed) -> list[str]:
+        return ["git", "-C", self.path, *_SMALL_PACK_WINDOWS, "grep", _ONE_THREAD, *_grep_args(pattern, word, fixed),
+                commit, "--", *paths]
+
+    def grep_iter(self, commit, pattern, paths, word, fixed) -> Generator[tuple[str, int, str], None, None]:
+        """The hits as git prints them (path order); when the caller stops reading, git is stopped
+        too: the blobs after the last hit read are never inflated.  What was read is kept: the same
+        search again gives it without git, and runs git again only to go further."""
+        key = (commit, pattern, paths, word, fixed)
+        read, complete = self._streamed.setdefault(key, ([], [False]))
+        yield from list(read)
+        if complete[0]:
+            return
+        proc = subprocess.Popen(self._grep_argv(*key), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert proc.stdout is not None  # a pipe
+        skip = len(read)
+        try:
+            for raw in proc.stdout:
+                for hit in _parse_grep(decode(raw.rstrip(b"\n")), strip=f"{commit}:"):
+                    if skip:
+                        skip -= 1
+                        continue
+                    read.append(hit)
+                    yield hit
+            complete[0] = True
+        finally:
+            proc.kill()
+            proc.stdout.close()
+            proc.wait()
 
     @lru_cache(maxsize=64)  # noqa: B019 - a Repository lives for the whole run
     def differing(self, one: str, other: str, glob: str) -> tuple[str, ...]:
@@ -320,8 +382,8 @@ class DirTree(Tree):
         full = (self.root / path).resolve()
         return full if full.is_relative_to(self.root) and full.is_file() else None
 
-    def grep(self, pattern, *, paths=(), word=False, fixed=False):
-        return self._grep(pattern, tuple(paths), word, fixed)
+    def grep(self, pattern, *, paths=(), word=False, fixed=False, files=None):
+        return self._grep(pattern, tuple(paths), word, fixed)  # every hit: files is only a hint
 
     def words(self, names, paths):
         args = ["git", "grep", "--no-index", "-o", "-h", "-w", "-F", "-I"]

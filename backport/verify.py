@@ -16,8 +16,10 @@ import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from . import arity, structs
@@ -501,12 +503,13 @@ class _StructLookup:
         tree = self.trees[side]
         opens = re.compile(rf"{kind} {re.escape(name)}[ \t\n\v\f\r]*\{{")  # as git's ERE `\s*\{`, on a hit's line
         for paths in ((f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",)):
-            # a fixed string (its lines filtered here) costs git less than a regex: 0.28 s CPU for include/, 0.69 s
-            hits = [h for h in tree.grep(f"{kind} {name}", paths=paths, fixed=True) if opens.search(h[2])]
-            for path, _, _ in hits[:4]:
-                found = structs.body_of(tree.read(path) or "", kind, name)
-                if found:
-                    return found
+            # a fixed string (its lines filtered here) costs git less than a regex: 0.28 s CPU for include/, 0.69 s;
+            # and the search stops at the first hit whose file has the body (the files after it are not read)
+            with closing(tree.grep_iter(f"{kind} {name}", paths=paths, fixed=True)) as hits:
+                for path, _, _ in islice((h for h in hits if opens.search(h[2])), 4):
+                    found = structs.body_of(tree.read(path) or "", kind, name)
+                    if found:
+                        return found
         return None
 
     def findings(self, h: HunkCode, patch_names: set[str]) -> list[Finding]:

@@ -117,6 +117,27 @@ def _lost(task, how):
     return {"index": task[0], "lost": how}
 
 
+def _term(task, state):
+    if task[1] == "term":
+        os.kill(os.getpid(), signal.SIGTERM)
+    import sys
+    return {"index": task[0], "inherited": "backport.runner" in sys.modules}
+
+
+def test_forked_workers_start_with_the_parents_modules_and_default_signals():
+    """Workers are forked: they have what the parent imported (no second import of the port's
+    modules), and SIGTERM ends a worker even while the parent has a handler for it."""
+    import backport.runner  # noqa: F401 - as run_batch imports it before the pool
+    old = signal.signal(signal.SIGTERM, lambda *a: None)
+    try:
+        results = batch.pool([(0, "ok"), (1, "term"), (2, "ok")], 2, _term, _setup, ("t",),
+                             key=lambda t: t[0], lost=_lost)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert results[0]["inherited"] and results[2]["inherited"]
+    assert results[1]["lost"] == "was killed by SIGTERM"
+
+
 def test_pool_keeps_order_and_survives_dying_workers():
     actions = ["ok", "segv", "ok", "ok", "exit", "ok", "ok", "segv", "ok", "ok"]
     tasks = list(enumerate(actions))
@@ -346,3 +367,21 @@ def test_arity_target_not_searched_when_the_base_knows_no_count(monkeypatch):
     [h] = port(read_patches(str(case / "patch.diff"))[0], base, [target]).targets[0].hunks
     assert looked == [base]  # qux_flush_tx_ring() has no prototype the base's headers show
     assert not any("argument(s)" in w for w in h.warnings)
+
+
+def test_a_search_read_in_part_stops_and_gives_what_the_whole_one_gives(tmp_path):
+    """``grep_iter`` read in part, then again in full, gives the hits of ``grep`` in order; and
+    ``grep(files=N)`` holds every hit of the first N files in path order (what arity reads)."""
+    files = {f"d{i % 3}/f{i:02d}.h": f"int x;\nint shared_{i};\n/* shared */ int shared;\n" for i in range(12)}
+    files["é/z.h"] = "int shared;\n"
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    whole = t.repo._run_grep(t.commit, "shared", ("*.h",), True, True, None)
+    assert len(whole) == 13
+    with_stop = t.grep_iter("shared", paths=("*.h",), word=True, fixed=True)
+    assert [next(with_stop) for _ in range(3)] == whole[:3]
+    with_stop.close()
+    assert list(t.grep_iter("shared", paths=("*.h",), word=True, fixed=True)) == whole
+    for n in (1, 4, 12, 20):
+        part = t.grep("shared", paths=("*.h",), word=True, fixed=True, files=n)
+        first = sorted({p for p, _, _ in whole})[:n]
+        assert [h for h in part if h[0] in first] == [h for h in whole if h[0] in first]
