@@ -75,6 +75,11 @@ class Tree:
         return self.name
 
 
+def _whole_tree(paths: tuple[str, ...]) -> bool:
+    """Pathspecs of the whole tree: top-level globs ("*.c", ...), some directories perhaps excluded."""
+    return bool(paths) and all(p.startswith(("*", ":(exclude)")) for p in paths)
+
+
 def _first_files(hits: Iterator[tuple[str, int, str]], files: int) -> list[tuple[str, int, str]]:
     """The hits of the first ``files`` files, read from hits in git's path order, and then one more
     hit (the first of the next file, where reading stopped).  Git's order is the paths' byte order,
@@ -165,7 +170,8 @@ class Repository:
         self._resolved: dict[str, str] = {}
         self._modes: dict[tuple[str, str], str | None] = {}  # (commit, path) -> 100644, 100755, 120000
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
-        self._streamed: dict[tuple, tuple[list, list[bool]]] = {}  # grep_iter: the hits read so far, all read?
+        self._streamed: dict[tuple, tuple[list, list[bool]]] = {}
+        self._whole_greps: dict[tuple, dict[str, list]] = {}  # (pattern, paths, ...) -> commit -> hits  # grep_iter: the hits read so far, all read?
         self._missed: dict[str, set[str]] = {}  # commit -> names a narrower words() lookup did not find
         self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # whole-tree answers
 
@@ -291,8 +297,29 @@ class Repository:
         if files is not None:
             with closing(self.grep_iter(commit, pattern, paths, word, fixed)) as hits:
                 return _first_files(hits, files)
+        if not _whole_tree(paths):
+            return self._grep_paths(commit, pattern, paths, word, fixed)
+        done = self._whole_greps.setdefault((pattern, paths, word, fixed), {})
+        done[commit] = self._grep_from(done, commit, pattern, paths, word, fixed)
+        return done[commit]
+
+    def _grep_paths(self, commit, pattern, paths, word, fixed) -> list[tuple[str, int, str]]:
         out = subprocess.run(self._grep_argv(commit, pattern, paths, word, fixed), capture_output=True)
         return _parse_grep(decode(out.stdout), strip=f"{commit}:")
+
+    def _grep_from(self, done: dict, commit: str, pattern, paths, word, fixed) -> list[tuple[str, int, str]]:
+        """A whole-tree grep, from the same grep of another commit where there is one: its hits in
+        the files the two commits share, and this commit's in the files that differ (a diff of the
+        two trees; only those blobs are read), in git's order (the paths' bytes)."""
+        if not done:
+            return self._grep_paths(commit, pattern, paths, word, fixed)
+        other = next(iter(done))
+        changed = self.differing(other, commit, paths)
+        gone = {p.removeprefix(":(literal)") for p in changed}
+        hits = [h for h in done[other] if h[0] not in gone]
+        for at in range(0, len(changed), 2000):  # literal pathspecs: well inside the argument limits
+            hits += self._grep_paths(commit, pattern, changed[at:at + 2000], word, fixed)
+        return sorted(hits, key=lambda h: encode(h[0]))  # stable: a file's lines stay in order
 
     def _grep_argv(self, commit, pattern, paths, word, fixed) -> list[str]:
         return ["git", "-C", self.path, *_SMALL_PACK_WINDOWS, "grep", _ONE_THREAD, *_grep_args(pattern, word, fixed),
@@ -326,10 +353,12 @@ class Repository:
             proc.wait()
 
     @lru_cache(maxsize=64)  # noqa: B019 - a Repository lives for the whole run
-    def differing(self, one: str, other: str, glob: str) -> tuple[str, ...]:
-        """The paths matching ``glob`` whose content differs between two commits (added and
-        deleted ones too), as literal pathspecs: git compares tree objects, no blob is read."""
-        args = ["git", "-C", self.path, "diff", "--name-only", "--no-renames", "-z", one, other, "--", glob]
+    def differing(self, one: str, other: str, glob: str | tuple[str, ...]) -> tuple[str, ...]:
+        """The paths matching ``glob`` (a pathspec, or several) whose content differs between two
+        commits (added and deleted ones too), as literal pathspecs: git compares tree objects, no
+        blob is read."""
+        specs = (glob,) if isinstance(glob, str) else glob
+        args = ["git", "-C", self.path, "diff", "--name-only", "--no-renames", "-z", one, other, "--", *specs]
         out = subprocess.run(args, capture_output=True, check=True).stdout
         return tuple(":(literal)" + decode(p) for p in out.split(b"\0") if p)
 
@@ -338,7 +367,7 @@ class Repository:
         top-level globs in ``paths``, some directories perhaps excluded) also answers, in the same
         pass, the names narrower searches of this commit missed: they are the ones a later
         whole-tree question asks about."""
-        if not paths or not all(p.startswith(("*", ":(exclude)")) for p in paths):  # not the whole tree ("*.c", ...)
+        if not _whole_tree(paths):
             found = self._words(commit, names, paths)
             self._missed.setdefault(commit, set()).update(set(names) - found)
             return found
@@ -346,9 +375,32 @@ class Repository:
         ask = [n for n in names if n not in known]
         if ask:
             extra = sorted(self._missed.get(commit, set()) - known.keys() - set(ask))[:256]
-            found = self._words(commit, tuple(ask + extra), paths)
-            known.update({n: n in found for n in ask + extra})
+            answers = self._absent_elsewhere(commit, ask + extra, paths)
+            rest = tuple(n for n in ask + extra if n not in answers)
+            if rest:
+                found = self._words(commit, rest, paths)
+                answers.update({n: n in found for n in rest})
+            known.update(answers)
         return {n for n in names if known[n]}
+
+    def _absent_elsewhere(self, commit: str, names: list[str], paths: tuple[str, ...]) -> dict[str, bool]:
+        """Whether ``names`` occur under ``paths``, for those another commit's search of the same
+        paths found nowhere: only this commit's files that differ from that commit's can hold them
+        (a diff of the two trees, no blob read), and only they are searched.  A port to several
+        stable releases of one series reads each one's few changed headers, not all 23,000."""
+        other: str | None = None
+        absent: list[str] = []
+        for (done, spec), known in self._present.items():
+            here = [n for n in names if known.get(n) is False] if spec == paths and done != commit else []
+            if len(here) > len(absent):
+                other, absent = done, here
+        if other is None:
+            return {}
+        changed = self.differing(other, commit, paths)
+        found: set[str] = set()
+        for at in range(0, len(changed), 2000):  # literal pathspecs: well inside the argument limits
+            found |= self._words(commit, tuple(absent), changed[at:at + 2000])
+        return {n: n in found for n in absent}
 
     @lru_cache(maxsize=1024)  # noqa: B019 - a Repository lives for the whole run
     def _words(self, commit, names, paths) -> set[str]:

@@ -385,3 +385,50 @@ def test_a_search_read_in_part_stops_and_gives_what_the_whole_one_gives(tmp_path
         part = t.grep("shared", paths=("*.h",), word=True, fixed=True, files=n)
         first = sorted({p for p, _, _ in whole})[:n]
         assert [h for h in part if h[0] in first] == [h for h in whole if h[0] in first]
+
+
+def test_a_name_one_release_lacks_is_looked_for_in_the_next_only_where_it_differs(tmp_path):
+    """A whole-tree word search that found a name nowhere in one commit answers it in another
+    commit from the files that differ between the two: the same answers as a full search."""
+    v1 = {"include/a.h": "int a;\n", "drivers/b.h": "int b;\n", "mm/c.h": "/* c */\n"}
+    v2 = dict(v1, **{"drivers/b.h": "int b;\nint later_added;\n", "mm/new.h": "int also_new;\n"})
+    v3 = dict(v2, **{"mm/c.h": "/* c */\nint still_nowhere_x;\n"})  # a longer word is not the name
+    r = Repository(str(make_repo(tmp_path / "r", {"v1": v1, "v2": v2, "v3": v3})))
+    commits = {v: GitTree(r, v).commit for v in ("v1", "v2", "v3")}
+    names = ("later_added", "also_new", "still_nowhere", "int")
+    paths = ("*.h", ":(exclude)include")
+    asked = []
+    real = r._words
+    r._words = lambda c, n, p: asked.append(p) or real(c, n, p)  # type: ignore[method-assign]
+    try:
+        assert r.words(commits["v1"], names, paths) == {"int"}
+        assert r.words(commits["v2"], names, paths) == {"later_added", "also_new", "int"}
+        assert asked[-2:] == [(":(literal)drivers/b.h", ":(literal)mm/new.h"), paths]  # "int": v1 has it
+        assert r.words(commits["v3"], names, paths) == {"later_added", "also_new", "int"}
+    finally:
+        del r._words
+    fresh = Repository(str(r.path))
+    for v in ("v1", "v2", "v3"):
+        assert fresh.words(commits[v], names, paths) == r.words(commits[v], names, paths)
+
+
+def test_a_whole_tree_grep_of_a_second_commit_reads_only_what_differs(tmp_path):
+    """The same whole-tree grep on another commit: the first one's hits where the files are the
+    same, the files that differ searched; hits and their order as a search of everything gives."""
+    v1 = {"a/x.c": "int f(void)\n{\n}\nint g;\n", "b/y.c": "int f;\n", "c-d/z.h": "f();\n", "c/w.h": "f f\n"}
+    v2 = dict(v1, **{"b/y.c": "int g;\n", "a/new.c": "void f(int);\nf(1);\n", "c/w.h": "f\n"})
+    del v2["c-d/z.h"]
+    r = Repository(str(make_repo(tmp_path / "r", {"v1": v1, "v2": v2})))
+    paths = ("*.c", "*.h", ":(exclude)b")
+    one, two = GitTree(r, "v1"), GitTree(r, "v2")
+    assert one.grep("f", paths=paths, word=True, fixed=True)
+    asked = []
+    real = r._grep_paths
+    r._grep_paths = lambda c, pat, p, w, f: asked.append(p) or real(c, pat, p, w, f)  # type: ignore[method-assign]
+    try:
+        got = two.grep("f", paths=paths, word=True, fixed=True)
+    finally:
+        del r._grep_paths
+    assert asked == [(":(literal)a/new.c", ":(literal)c-d/z.h", ":(literal)c/w.h")]
+    assert got == Repository(str(r.path)).grep(two.commit, "f", paths, True, True)
+    assert [h[0] for h in got] == ["a/new.c", "a/new.c", "a/x.c", "c/w.h"]
