@@ -81,7 +81,7 @@ def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...])
     if rest:
         paths = tuple(f"{d}/*.h" for d in near) + tuple(f"{d}/*.c" for d in near)
         hits: dict[str, list[int]] = {}
-        for path, no, _ in tree.grep("|".join(rest), paths=paths, word=True, fixed=False):
+        for path, no, _ in tree.grep("|".join(rest), paths=paths, word=True, fixed=False, files=MAX_FILES):
             hits.setdefault(path, []).append(no)
         texts = [t for t in (_around(tree.read(p), hits[p]) for p in sorted(hits)[:MAX_FILES]) if t]
         found.update({k: v for k, v in prototypes(texts, set(rest)).items() if k not in found})

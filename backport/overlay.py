@@ -85,7 +85,7 @@ class OverlayTree(Tree):
     def prefetch(self, paths) -> None:
         self.inner.prefetch([p for p in paths if p not in self.files])
 
-    def grep(self, pattern, *, paths=(), word=False, fixed=False):
+    def grep(self, pattern, *, paths=(), word=False, fixed=False, files=None):  # every hit: files is only a hint
         hits = [h for h in self.inner.grep(pattern, paths=paths, word=word, fixed=fixed) if h[0] not in self.files]
         if not self.files:
             return hits
@@ -121,12 +121,19 @@ class OverlayTree(Tree):
 
 
 def _under(path: str, specs: tuple[str, ...]) -> bool:
-    """A path git grep would search for these pathspecs (directories and ``*.c`` globs)."""
-    if not specs:
-        return True
+    """A path git grep would search for these pathspecs (directories and ``*.c`` globs, less the
+    directories of ``:(exclude)dir``)."""
+    excluded = [s.removeprefix(":(exclude)") for s in specs if s.startswith(":(exclude)")]
+    specs = tuple(s for s in specs if not s.startswith(":(exclude)"))
+    if any(_matches(path, s) for s in excluded):
+        return False
+    return not specs or any(_matches(path, s) for s in specs)
+
+
+def _matches(path: str, spec: str) -> bool:
     import fnmatch
-    return any(fnmatch.fnmatch(path, s) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], s)
-               or path.startswith(s.rstrip("/") + "/") or path == s for s in specs)
+    return fnmatch.fnmatch(path, spec) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], spec) \
+        or path.startswith(spec.rstrip("/") + "/") or path == spec
 
 
 def file_mode(tree: Tree, path: str) -> str:

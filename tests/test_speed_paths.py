@@ -117,6 +117,27 @@ def _lost(task, how):
     return {"index": task[0], "lost": how}
 
 
+def _term(task, state):
+    if task[1] == "term":
+        os.kill(os.getpid(), signal.SIGTERM)
+    import sys
+    return {"index": task[0], "inherited": "backport.runner" in sys.modules}
+
+
+def test_forked_workers_start_with_the_parents_modules_and_default_signals():
+    """Workers are forked: they have what the parent imported (no second import of the port's
+    modules), and SIGTERM ends a worker even while the parent has a handler for it."""
+    import backport.runner  # noqa: F401 - as run_batch imports it before the pool
+    old = signal.signal(signal.SIGTERM, lambda *a: None)
+    try:
+        results = batch.pool([(0, "ok"), (1, "term"), (2, "ok")], 2, _term, _setup, ("t",),
+                             key=lambda t: t[0], lost=_lost)
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert results[0]["inherited"] and results[2]["inherited"]
+    assert results[1]["lost"] == "was killed by SIGTERM"
+
+
 def test_pool_keeps_order_and_survives_dying_workers():
     actions = ["ok", "segv", "ok", "ok", "exit", "ok", "ok", "segv", "ok", "ok"]
     tasks = list(enumerate(actions))
@@ -274,3 +295,140 @@ def test_whole_tree_words_answer_earlier_misses_once(trees):
             assert tree.words(names, whole) == fresh.words(commit, tuple(names), whole)
     finally:
         del repo._words
+
+
+# ---------------------------------------------------------------------------
+# fewer and cheaper git processes, the same answers
+
+
+def test_a_bare_repository_is_opened_without_gitpython(tmp_path):
+    """A bare repository (the bench's linux.git) is recognised as one without importing GitPython
+    (its import runs `git version` twice); a linked worktree's and a subdirectory's are not."""
+    from backport import tree as tree_mod
+    repo = make_repo(tmp_path / "src", {"v1": {"a.c": "int a;\n"}})
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    git(repo, "worktree", "add", "-q", str(tmp_path / "wt"), "v1")
+    (repo / "sub").mkdir()
+    assert tree_mod._plain_checkout(str(bare)) and tree_mod._plain_checkout(str(repo))
+    assert tree_mod._plain_checkout(str(repo / ".git"))
+    assert not tree_mod._plain_checkout(str(tmp_path / "wt")) and not tree_mod._plain_checkout(str(repo / "sub"))
+    assert not tree_mod._plain_checkout(str(tmp_path))
+    assert GitTree(Repository(str(bare)), "v1").read("a.c") == "int a;\n"
+
+
+def test_struct_bodies_found_by_fixed_string_as_by_the_regex(tmp_path):
+    """The struct lookup greps ``struct NAME`` as a fixed string and keeps the lines where ``{``
+    follows (as the regex ``struct NAME\\s*\\{`` did): a longer tag, a declaration, a use are not it."""
+    from backport import verify
+    files = {"include/a/first.h": "struct ctx_more {\n\tint wrong;\n};\nstruct ctx;\nvoid f(struct ctx *c);\n",
+             "include/b/second.h": "struct ctx\t{\n\tint right;\n};\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    tree = DirTree(str(tmp_path))
+    regex = [h for h in tree.grep(r"struct ctx\s*\{", paths=("include/*.h",))]
+    assert [h[0] for h in regex] == ["include/b/second.h"]
+    assert "int right;" in verify._StructLookup(tree, tree)._grep("target", "struct", "ctx", "mm")
+
+
+def test_header_search_leaves_out_the_directories_searched_near(tmp_path):
+    """A name not in code near the file (its directory, include/) is then looked for in the other
+    headers only: the answer is the one of all headers, the near directories are excluded."""
+    from backport import overlay, verify
+    files = dict(FILES, **{"include/linux/c.h": "/* only_in_comment */\n", "drivers/x/far.h": "int far_header;\n"})
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    asked = []
+    real = t.words
+    t.words = lambda names, paths: asked.append(paths) or real(names, paths)  # type: ignore[method-assign]
+    names = {"far_header", "only_in_comment", "nowhere_at_all"}
+    near = ("include", "mm")
+    assert verify.missing_symbols(names, t, near, set(), whole_tree=False) == names
+    got = verify._defined_nowhere(names, t, t, near)
+    assert got == verify._defined_nowhere(names, DirTree(str(t.repo.path)), DirTree(str(t.repo.path)))
+    assert got == {"only_in_comment", "nowhere_at_all"}
+    assert asked[-1] == ("*.h", ":(exclude)include", ":(exclude)mm")
+    assert not overlay._under("include/linux/c.h", asked[-1]) and overlay._under("drivers/x/far.h", asked[-1])
+
+
+def test_arity_target_not_searched_when_the_base_knows_no_count(monkeypatch):
+    """Whether an added call's argument count differs needs both prototypes: when the base has
+    none for the called name (a macro such as WARN_ON_ONCE), the target is not searched."""
+    from pathlib import Path
+
+    from backport import arity, verify
+    from backport.ingest import read_patches
+    from backport.pipeline import port
+    case = Path(__file__).resolve().parent / "cases" / "helper-from-another-file-of-the-commit"
+    looked = []
+    real = arity.lookup
+    monkeypatch.setattr(verify.arity, "lookup", lambda tree, *a: looked.append(tree) or real(tree, *a))
+    base, target = DirTree(str(case / "base")), DirTree(str(case / "target"))
+    [h] = port(read_patches(str(case / "patch.diff"))[0], base, [target]).targets[0].hunks
+    assert looked == [base]  # qux_flush_tx_ring() has no prototype the base's headers show
+    assert not any("argument(s)" in w for w in h.warnings)
+
+
+def test_a_search_read_in_part_stops_and_gives_what_the_whole_one_gives(tmp_path):
+    """``grep_iter`` read in part, then again in full, gives the hits of ``grep`` in order; and
+    ``grep(files=N)`` holds every hit of the first N files in path order (what arity reads)."""
+    files = {f"d{i % 3}/f{i:02d}.h": f"int x;\nint shared_{i};\n/* shared */ int shared;\n" for i in range(12)}
+    files["é/z.h"] = "int shared;\n"
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    whole = t.repo._run_grep(t.commit, "shared", ("*.h",), True, True, None)
+    assert len(whole) == 13
+    with_stop = t.grep_iter("shared", paths=("*.h",), word=True, fixed=True)
+    assert [next(with_stop) for _ in range(3)] == whole[:3]
+    with_stop.close()
+    assert list(t.grep_iter("shared", paths=("*.h",), word=True, fixed=True)) == whole
+    for n in (1, 4, 12, 20):
+        part = t.grep("shared", paths=("*.h",), word=True, fixed=True, files=n)
+        first = sorted({p for p, _, _ in whole})[:n]
+        assert [h for h in part if h[0] in first] == [h for h in whole if h[0] in first]
+
+
+def test_a_name_one_release_lacks_is_looked_for_in_the_next_only_where_it_differs(tmp_path):
+    """A whole-tree word search that found a name nowhere in one commit answers it in another
+    commit from the files that differ between the two: the same answers as a full search."""
+    v1 = {"include/a.h": "int a;\n", "drivers/b.h": "int b;\n", "mm/c.h": "/* c */\n"}
+    v2 = dict(v1, **{"drivers/b.h": "int b;\nint later_added;\n", "mm/new.h": "int also_new;\n"})
+    v3 = dict(v2, **{"mm/c.h": "/* c */\nint still_nowhere_x;\n"})  # a longer word is not the name
+    r = Repository(str(make_repo(tmp_path / "r", {"v1": v1, "v2": v2, "v3": v3})))
+    commits = {v: GitTree(r, v).commit for v in ("v1", "v2", "v3")}
+    names = ("later_added", "also_new", "still_nowhere", "int")
+    paths = ("*.h", ":(exclude)include")
+    asked = []
+    real = r._words
+    r._words = lambda c, n, p: asked.append(p) or real(c, n, p)  # type: ignore[method-assign]
+    try:
+        assert r.words(commits["v1"], names, paths) == {"int"}
+        assert r.words(commits["v2"], names, paths) == {"later_added", "also_new", "int"}
+        assert asked[-2:] == [(":(literal)drivers/b.h", ":(literal)mm/new.h"), paths]  # "int": v1 has it
+        assert r.words(commits["v3"], names, paths) == {"later_added", "also_new", "int"}
+    finally:
+        del r._words
+    fresh = Repository(str(r.path))
+    for v in ("v1", "v2", "v3"):
+        assert fresh.words(commits[v], names, paths) == r.words(commits[v], names, paths)
+
+
+def test_a_whole_tree_grep_of_a_second_commit_reads_only_what_differs(tmp_path):
+    """The same whole-tree grep on another commit: the first one's hits where the files are the
+    same, the files that differ searched; hits and their order as a search of everything gives."""
+    v1 = {"a/x.c": "int f(void)\n{\n}\nint g;\n", "b/y.c": "int f;\n", "c-d/z.h": "f();\n", "c/w.h": "f f\n"}
+    v2 = dict(v1, **{"b/y.c": "int g;\n", "a/new.c": "void f(int);\nf(1);\n", "c/w.h": "f\n"})
+    del v2["c-d/z.h"]
+    r = Repository(str(make_repo(tmp_path / "r", {"v1": v1, "v2": v2})))
+    paths = ("*.c", "*.h", ":(exclude)b")
+    one, two = GitTree(r, "v1"), GitTree(r, "v2")
+    assert one.grep("f", paths=paths, word=True, fixed=True)
+    asked = []
+    real = r._grep_paths
+    r._grep_paths = lambda c, pat, p, w, f: asked.append(p) or real(c, pat, p, w, f)  # type: ignore[method-assign]
+    try:
+        got = two.grep("f", paths=paths, word=True, fixed=True)
+    finally:
+        del r._grep_paths
+    assert asked == [(":(literal)a/new.c", ":(literal)c-d/z.h", ":(literal)c/w.h")]
+    assert got == Repository(str(r.path)).grep(two.commit, "f", paths, True, True)
+    assert [h[0] for h in got] == ["a/new.c", "a/new.c", "a/x.c", "c/w.h"]
