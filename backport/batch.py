@@ -280,6 +280,8 @@ def _serve(conn, run, setup, init) -> None:
     for ending in (signal.SIGTERM, signal.SIGHUP):  # as a new process has them, not as the parent held them
         signal.signal(ending, signal.SIG_DFL)
     gc.disable()  # as a port in the main process: each job collects at its end (_run_job)
+    import faulthandler
+    faulthandler.disable()  # a worker's crash is its job's error, said by the parent (a test runner may have enabled it)
     state = setup(*init)
     while True:
         try:

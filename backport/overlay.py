@@ -95,7 +95,7 @@ class OverlayTree(Tree):
         except re.error:  # an ERE Python does not read: search the patched files as fixed text
             regex = re.compile(re.escape(pattern))
         for path, text in sorted(self.files.items()):
-            if text is None or not _under(path, paths):
+            if text is None or not in_pathspecs(path, paths):
                 continue
             for no, line in enumerate(text.split("\n"), 1):
                 if regex.search(line):
@@ -105,7 +105,7 @@ class OverlayTree(Tree):
     def words(self, names, paths):
         found = set(self.inner.words(names, paths))
         for path, text in self.files.items():
-            if text is not None and _under(path, paths):
+            if text is not None and in_pathspecs(path, paths):
                 found |= {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)}
         return found
 
@@ -120,7 +120,7 @@ class OverlayTree(Tree):
         return file_mode(self.inner, path)
 
 
-def _under(path: str, specs: tuple[str, ...]) -> bool:
+def in_pathspecs(path: str, specs: tuple[str, ...]) -> bool:
     """A path git grep would search for these pathspecs (directories and ``*.c`` globs, less the
     directories of ``:(exclude)dir``)."""
     excluded = [s.removeprefix(":(exclude)") for s in specs if s.startswith(":(exclude)")]

@@ -12,7 +12,7 @@ from .cparse import CFile, Function
 from .hunkwork import HunkWork
 from .locate import LineMap, Scope, changed_lines, function_bodies, make_scope, place, same_body
 from .model import FileKind, FilePatch, FindingKind, Severity
-from .sources import Sources
+from .sources import Sources, searched
 
 
 def locate_hunks(work: list[HunkWork], files: dict[str, FilePatch], base: Sources, tsrc: Sources) -> None:
@@ -39,8 +39,9 @@ def _locate(w: HunkWork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) ->
         scopes[key] = (scope, LineMap(scope) if scope else None)
     w.scope, line_map = scopes[key]
     if w.scope is None:
-        what = f"{fn.name}() is" if fn else f"{fp.path} is"
-        w.add(FindingKind.ABSENT, Severity.BLOCK, f"{what} not in the target tree")
+        where = " or ".join(f"{d}/" for d in searched(fp.path))  # (definitions looked no further)
+        w.add(FindingKind.ABSENT, Severity.BLOCK, f"{fn.name}() is not in the target's {where}" if fn
+              else f"{fp.path} is not in the target tree")
         return
     _found_by_text(w, w.scope, fn, tsrc.file(w.scope.target_path))
     if line_map is not None:

@@ -89,29 +89,52 @@ class Sources:
 
     def definitions(self, name: str, near: str) -> Iterator[str]:
         """Files of the tree that define function ``name``, nearest ``near`` first: its
-        directory, the directories above it, include/, and only while the caller is
-        still looking the rest of the tree.  Each area is one fixed-string ``git grep -w``
-        (cached by the tree per commit and name); the definition pattern is applied here
-        to the few lines it finds."""
+        directory, the directories above it up to its subsystem (``home``), then include/;
+        the rest of the tree is not searched (``searched`` says where was).  Each area is one
+        fixed-string ``git grep -w`` (cached by the tree per commit and name); the definition
+        pattern is applied here to the few lines it finds."""
         head = re.compile(definition_pattern(name))
         for paths in _definition_areas(near):
             hits = self.tree.grep(name, paths=paths, word=True, fixed=True)
             yield from sorted(dict.fromkeys(p for p, _, text in hits if head.search(text)))
 
 
-_BIG = ("drivers", "arch")  # top-level directories too big to count as near
+_BIG = ("drivers", "arch")  # top-level directories too big to be one subsystem: drivers/net is
+
+
+def home(path: str) -> str:
+    """The subsystem a file belongs to: its top-level directory (mm, fs, kernel, net, sound), or
+    the first two levels under drivers/ and arch/ (drivers/gpu, arch/x86).  A function that
+    moves, and a header a file includes by a relative path or a Makefile's -I, stay inside it."""
+    parts = path.split("/")[:-1]
+    return "/".join(parts[:2] if parts[:1] and parts[0] in _BIG else parts[:1])
+
+
+def searched(near: str) -> tuple[str, ...]:
+    """Where ``definitions`` looks, widest first, as a message names it."""
+    return tuple(dict.fromkeys(d for d in (home(near), "include") if d))
+
+
+def visible_headers(paths, done: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Pathspecs of the headers files at ``paths`` can see: those of their subsystems
+    (``home``), include/ and arch/*/include/, less the directories ``done`` (searched already).
+    A private header of an unrelated driver is not among them: a name only it defines is not
+    defined where these files can use it."""
+    homes = sorted({h for h in map(home, paths) if h})
+    return (*(f"{h}/*.h" for h in homes), "include/*.h", "arch/*/include/*.h",
+            *(f":(exclude){d}" for d in done))
 
 
 def _definition_areas(near: str) -> list[tuple[str, ...]]:
-    """Pathspecs, nearest first, each excluding the areas before it."""
+    """Pathspecs, nearest first, each excluding the areas before it: the file's directory and
+    those above it up to its ``home``, then include/."""
     parts = near.split("/")[:-1]
-    dirs = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
-    dirs = [d for d in dirs if d not in _BIG] + ["include", ""]
+    top = home(near).count("/") + 1 if home(near) else 0
+    dirs = ["/".join(parts[:i]) for i in range(len(parts), max(top, 1) - 1, -1)] + ["include"]
     areas: list[tuple[str, ...]] = []
     done: list[str] = []
-    for d in dict.fromkeys(dirs):
-        root = f"{d}/" if d else ""
-        inner = [x for x in done if x.startswith(root) or not d]
-        areas.append((f"{root}*.c", f"{root}*.h", *(f":(exclude){x}" for x in inner)))
+    for d in dict.fromkeys(x for x in dirs if x):
+        inner = [x for x in done if x.startswith(d + "/")]
+        areas.append((f"{d}/*.c", f"{d}/*.h", *(f":(exclude){x}" for x in inner)))
         done = [x for x in done if x not in inner] + [d]
     return areas

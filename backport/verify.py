@@ -28,6 +28,8 @@ from .cparse import CFile, code_of, function_errors, identifiers, split_line, st
 from .encoding import encode
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
+from .overlay import in_pathspecs
+from .sources import visible_headers
 from .tree import GitTree, Tree
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
@@ -176,16 +178,18 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
         return out
     added_by = Counter(n for lines in all_added for n in set(identifiers("\n".join(lines))))
     names = {h.key: _names(h, added_by) for h in todo}
-    near = Near(_near(h.scope.base_path for h in todo), _near(h.scope.target_path for h in todo))
+    near = Near(_near(h.scope.base_path for h in todo), _near(h.scope.target_path for h in todo),
+                tuple(sorted({h.scope.target_path for h in todo})))
     lacking, new = _lookup(set().union(*names.values()), todo, base, target, near)
     undefined = _defined_nowhere({n for h in todo if not _same_file(h) for n in undeclared_names(h, names[h.key] & new)},
-                                 base, target, near.target) if not _same_tree(base, target) else set()
-    unprepared = absent_from_base(undefined, base, target, near.base)
+                                 base, target, near) if not _same_tree(base, target) else set()
+    unprepared = absent_from_base(undefined, base, target, near)
     for h in todo:
         code, mentioned = used_symbols(list(h.added))
         mine = names[h.key] - (declared_names(h) & (code - mentioned))
         found = out[h.key]
-        found += [_finding(FindingKind.LACKING, Severity.REVIEW, f"`{n}` exists in the base but nowhere in the target tree")
+        found += [_finding(FindingKind.LACKING, Severity.REVIEW, f"`{n}` exists in the base but nowhere the target's file can see it "
+                               "(its subsystem, include/, arch/*/include/)")
                   for n in sorted(mine & lacking)]
         found += [_finding(FindingKind.CLAIM, Severity.REVIEW, m) for m in _dropped(h.scope, mentioned & mine)]
         found += [f for n in sorted(mine & new) if (f := _new_name_finding(n, code, unprepared, undefined))]
@@ -269,28 +273,26 @@ class Near:
 
     base: tuple[str, ...] = ()
     target: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # the files themselves (whose subsystems' headers they can see)
 
 
-def _headers(searched: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Every header of a tree but those under directories already ``searched`` for the names."""
-    return ("*.h", *(f":(exclude){d}" for d in searched))
 
 
-def _defined_nowhere(names: set[str], base: Tree, target: Tree, searched: tuple[str, ...] = ()) -> set[str]:
-    """Of names found near neither file, those no header of the target has in code.
+def _defined_nowhere(names: set[str], base: Tree, target: Tree, near: Near) -> set[str]:
+    """Of names found near neither file, those no header the target's files can see has in code.
 
     A C file sees what it defines itself and what the headers it includes
-    declare, never another ``.c`` file's names: so one search of the target's
-    headers (a third of the tree's bytes) decides, and the base is not searched
-    again (a name the target cannot see is a review finding wherever the base
-    has it).  The directories ``searched`` already (the names are not in code
-    there) are left out of it."""
+    declare, never another ``.c`` file's names: so one search of the headers
+    of its subsystem, include/ and arch/*/include/ (``visible_headers``) decides,
+    and the base is not searched again (a name the target cannot see is a review
+    finding wherever the base has it).  The directories searched already (the
+    names are not in code there) are left out of it."""
     if not names:
         return set()
-    return missing_symbols(names, target, _headers(searched), set(), whole_tree=False)
+    return missing_symbols(names, target, visible_headers(near.paths, near.target), set(), whole_tree=False)
 
 
-def absent_from_base(names: set[str], base: Tree, target: Tree, searched: tuple[str, ...] = ()) -> set[str]:
+def absent_from_base(names: set[str], base: Tree, target: Tree, near: Near) -> set[str]:
     """Of names defined nowhere the target's file can see, those the base's headers lack too.
 
     They were already found near neither file (nor in the base's own file): the
@@ -299,23 +301,20 @@ def absent_from_base(names: set[str], base: Tree, target: Tree, searched: tuple[
     not carry.  The port is then no worse than the input, which says so.  A
     header the same in both trees was already searched in the target: only the
     base's headers that differ from the target's are read again, and none under
-    the base's directories ``searched`` already."""
+    the base's directories searched already, and only those the files can see."""
     if not names:
         return set()
+    visible = visible_headers(near.paths, near.base)
     differing = _differing_headers(base, target)
     if differing is None:
-        return missing_symbols(names, base, _headers(searched), set(), whole_tree=False)
-    differing = tuple(p for p in differing if not _under(p.removeprefix(":(literal)"), searched))
+        return missing_symbols(names, base, visible, set(), whole_tree=False)
+    differing = tuple(p for p in differing if in_pathspecs(p.removeprefix(":(literal)"), visible))
     unknown = set(names)
     for at in range(0, len(differing), _PATHS_PER_GREP):
         if not unknown:
             break
         unknown -= _found(sorted(unknown), base, differing[at:at + _PATHS_PER_GREP])
     return unknown
-
-
-def _under(path: str, dirs: tuple[str, ...]) -> bool:
-    return any(path.startswith(d + "/") for d in dirs)
 
 
 _PATHS_PER_GREP = 2000  # literal pathspecs per git grep: well inside the kernel's argument limits
@@ -353,7 +352,8 @@ def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree, nea
     b_known = {tok for f in _files(todo, "base_file") for u in f.units for tok in u.tokens}
     not_near = missing_symbols(names, target, near.target, t_known, whole_tree=False)
     new = missing_symbols(not_near, base, near.base, b_known, whole_tree=False)
-    lacking = missing_symbols(not_near - new, target, _headers(near.target), set(), whole_tree=False)  # see _defined_nowhere
+    lacking = missing_symbols(not_near - new, target, visible_headers(near.paths, near.target), set(),
+                              whole_tree=False)  # see _defined_nowhere
     return lacking, new
 
 
@@ -786,7 +786,7 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
     if not wanted:
         return
     unseen = {n for names in wanted.values() for n in names} - _header_globals(
-        sorted({n for names in wanted.values() for n in names}), target)
+        sorted({n for names in wanted.values() for n in names}), target, tuple(h.scope.target_path for h in todo))
     for key, names in wanted.items():
         for name in sorted(set(names) & unseen):
             if names[name]:
@@ -800,13 +800,14 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
                                          "declares it is missing)"))
 
 
-def _header_globals(names: list[str], target: Tree) -> set[str]:
-    """Of ``names``, those a header of the target declares as a variable (``extern``) or a macro
-    (a parameter name in a prototype is not a declaration the function can use)."""
+def _header_globals(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
+    """Of ``names``, those a header the files at ``paths`` can see declares as a variable
+    (``extern``) or a macro (a parameter name in a prototype is not a declaration the function
+    can use)."""
     alternation = "|".join(names)
     pattern = rf"^\s*(extern\s.*\b({alternation})\b|#\s*define\s+({alternation})\b)"
     found: set[str] = set()
-    for _, _, text in target.grep(pattern, paths=("*.h",)):
+    for _, _, text in target.grep(pattern, paths=visible_headers(paths)):
         found.update(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
     return found
 

@@ -217,8 +217,9 @@ def test_base_headers_searched_again_only_where_they_differ_from_the_target(tmp_
     base, target = GitTree(r, "base"), GitTree(r, "target")
     assert r.differing(base.commit, target.commit, "*.h") == (":(literal)include/[b].h",)
     names = {"only_in_base", "nowhere_at_all"}
-    assert verify.absent_from_base(names, base, target) == {"nowhere_at_all"}
-    assert verify.absent_from_base(names, target, base) == names  # searched the other way round
+    near = verify.Near(paths=("x.c",))
+    assert verify.absent_from_base(names, base, target, near) == {"nowhere_at_all"}
+    assert verify.absent_from_base(names, target, base, near) == names  # searched the other way round
 
 
 def test_a_files_own_struct_is_not_taken_from_another_file_of_its_folder(tmp_path):

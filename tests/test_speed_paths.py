@@ -1,7 +1,8 @@
 """The fast paths give the answers the slow ones gave.
 
-* definitions searched near the hunk first (its directory, the ones above,
-  include/, the rest of the tree) find what the whole-tree regex grep finds;
+* definitions searched near the hunk first (its directory, the ones above up to
+  its subsystem, include/) find what the whole-tree regex grep finds there, and
+  nothing farther;
 * the worker pool of ``backport batch --jobs N`` keeps job order, survives a
   worker that dies (segfault, exit) and gives the same output as one process;
 * the history skips ``git log -L`` on an empty range without changing the lines.
@@ -18,7 +19,7 @@ import pytest
 from backport import batch, history
 from backport.cli import main
 from backport.locate import definition_pattern
-from backport.sources import Sources
+from backport.sources import Sources, searched
 from backport.tree import DirTree, GitTree, Repository
 from conftest import SEED, git, make_repo
 
@@ -52,10 +53,14 @@ def trees(tmp_path_factory):
 
 
 def whole_tree(tree, name: str, near: str) -> list[str]:
-    """The old answer: one regex grep of the whole tree, the near folder first."""
+    """The slow answer: one regex grep of the whole tree, the near folder first; of it, the
+    definitions inside the file's subsystem (``home``) and include/, which is where a function
+    is looked for."""
     hits = tree.grep(definition_pattern(name), paths=("*.c", "*.h"))
     folder = near.rsplit("/", 1)[0]
-    return sorted(dict.fromkeys(p for p, _, _ in hits), key=lambda p: (not p.startswith(folder), p))
+    areas = tuple(f"{d}/" for d in searched(near))
+    return sorted(dict.fromkeys(p for p, _, _ in hits if p.startswith(areas)),
+                  key=lambda p: (not p.startswith(folder), p))
 
 
 @pytest.mark.parametrize("near", NEAR)
@@ -89,8 +94,9 @@ def test_search_stops_when_the_caller_has_its_answer(trees):
     try:
         assert next(iter(Sources(tree).definitions("moved_here", "mm/memory.c"))) == "mm/mmu_gather.c"
         assert seen == [("mm/*.c", "mm/*.h")]
-        assert list(Sources(tree).definitions("far_away", "mm/memory.c")) == ["kernel/far.c"]
-        assert seen[-1] == ("*.c", "*.h", ":(exclude)mm", ":(exclude)include")
+        assert list(Sources(tree).definitions("far_away", "mm/memory.c")) == []  # kernel/ is not mm's
+        assert seen[-2:] == [("mm/*.c", "mm/*.h"), ("include/*.c", "include/*.h")]  # and no further
+        assert list(Sources(tree).definitions("far_away", "kernel/x.c")) == ["kernel/far.c"]
     finally:
         del tree.grep
 
@@ -334,21 +340,25 @@ def test_struct_bodies_found_by_fixed_string_as_by_the_regex(tmp_path):
 
 def test_header_search_leaves_out_the_directories_searched_near(tmp_path):
     """A name not in code near the file (its directory, include/) is then looked for in the other
-    headers only: the answer is the one of all headers, the near directories are excluded."""
+    headers the file can see only (its subsystem's, include/, arch/*/include/): a private header
+    of an unrelated driver is not one of them, and the near directories are excluded."""
     from backport import overlay, verify
-    files = dict(FILES, **{"include/linux/c.h": "/* only_in_comment */\n", "drivers/x/far.h": "int far_header;\n"})
+    files = dict(FILES, **{"include/linux/c.h": "/* only_in_comment */\n", "drivers/x/far.h": "int far_header;\n",
+                           "arch/x86/include/asm/a.h": "int arch_header;\n", "mm/sub/mine.h": "int mm_header;\n"})
     t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
     asked = []
     real = t.words
     t.words = lambda names, paths: asked.append(paths) or real(names, paths)  # type: ignore[method-assign]
-    names = {"far_header", "only_in_comment", "nowhere_at_all"}
-    near = ("include", "mm")
-    assert verify.missing_symbols(names, t, near, set(), whole_tree=False) == names
-    got = verify._defined_nowhere(names, t, t, near)
-    assert got == verify._defined_nowhere(names, DirTree(str(t.repo.path)), DirTree(str(t.repo.path)))
-    assert got == {"only_in_comment", "nowhere_at_all"}
-    assert asked[-1] == ("*.h", ":(exclude)include", ":(exclude)mm")
-    assert not overlay._under("include/linux/c.h", asked[-1]) and overlay._under("drivers/x/far.h", asked[-1])
+    names = {"far_header", "only_in_comment", "nowhere_at_all", "arch_header", "mm_header"}
+    near = verify.Near(target=("include", "mm/sub"), paths=("mm/sub/x.c",))
+    assert verify.missing_symbols(names, t, near.target, set(), whole_tree=False) == names - {"mm_header"}
+    got = verify._defined_nowhere(names - {"mm_header"}, t, t, near)
+    plain = DirTree(str(t.repo.path))
+    assert got == verify._defined_nowhere(names - {"mm_header"}, plain, plain, near)
+    assert got == {"only_in_comment", "nowhere_at_all", "far_header"}
+    assert asked[-1] == ("mm/*.h", "include/*.h", "arch/*/include/*.h", ":(exclude)include", ":(exclude)mm/sub")
+    assert not overlay.in_pathspecs("include/linux/c.h", asked[-1]) and not overlay.in_pathspecs("drivers/x/far.h", asked[-1])
+    assert overlay.in_pathspecs("arch/x86/include/asm/a.h", asked[-1]) and overlay.in_pathspecs("mm/y.h", asked[-1])
 
 
 def test_arity_target_not_searched_when_the_base_knows_no_count(monkeypatch):

@@ -446,7 +446,7 @@ def test_terminal_table_fits_80_columns_and_piped_rows_are_not_wrapped(checkout)
     piped = Console(width=1 << 16, record=True, force_terminal=False, color_system=None, file=io.StringIO())
     render(results, series, str(out), piped)
     row = next(x for x in piped.export_text().splitlines() if "lib/calc.c#1" in x)
-    assert row.rstrip().endswith("is not in the target tree")
+    assert row.rstrip().endswith("is not in the target's lib/ or include/")
 
 
 def test_long_target_names_stay_readable_at_80_columns(checkout):
@@ -500,14 +500,14 @@ def test_a_hunk_left_out_is_said_in_the_applied_commit_message(checkout):
     assert rc == 1
     (mail,) = mails(out / "linux-4.9.y")
     message = mail.split("\n---\n", 1)[0]
-    assert "LEFT OUT lib/calc.c hunk #2: other() is not in the target tree ]" in " ".join(message.split())
+    assert "LEFT OUT lib/calc.c hunk #2: other() is not in the target's lib/ or include/ ]" in " ".join(message.split())
     clone = clone_at(c, "linux-4.9.y")
     run = subprocess.run(["git", "am", "-3", str(out / "linux-4.9.y" / "linux-4.9.y.mbx")], cwd=clone,
                          capture_output=True, env=dict(os.environ, **ENV))
     assert run.returncode == 0, run.stderr
     applied = " ".join(git(clone, "log", "-1", "--format=%B").split())
     assert applied.startswith(f"lib: clamp helper() and other() commit {sha} upstream. Both overflow. Signed-off-by: Ann Author <ann@example.org> "
-                              "[ backport: LEFT OUT lib/calc.c hunk #2: other() is not in the target tree ]")
+                              "[ backport: LEFT OUT lib/calc.c hunk #2: other() is not in the target's lib/ or include/ ]")
     assert "if (y > 12)" in (clone / "lib/calc.c").read_text()
 
 
