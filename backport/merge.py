@@ -60,3 +60,38 @@ def _same_change(edits: list[Edit], target: list[str], blocks: list[Block]) -> b
     removed = lines(x for e in edits for x in target[e.start - 1:e.start - 1 + e.removed])
     added = lines(x for e in edits for x in e.added)
     return removed == lines(x for b in blocks for x in b.removed) and added == lines(x for b in blocks for x in b.added)
+
+
+def unique_places(edits: tuple[Edit, ...], target: tuple[str, ...], blocks: list[Block], base: tuple[str, ...]) -> bool:
+    """Each place the merge chose is the only one of its kind in the target: a removed run found
+    once in the target file; an insertion between the base's non-blank neighbours of its block,
+    that pair of lines adjacent once in the target."""
+    text = [norm(x) for x in target]
+    if len(edits) != len(blocks):
+        return False
+    for e, b in zip(sorted(edits, key=lambda e: e.start), sorted(blocks, key=lambda b: b.first)):
+        if b.removed:
+            want = [norm(x) for x in b.removed]
+            if _count(text, want) != 1:
+                return False
+            continue
+        around = [_neighbour(base, b.first - 2, -1), _neighbour(base, b.first - 1, +1)]
+        if _count(_nonblank(text), around) != 1 or \
+                [_neighbour(target, e.start - 2, -1), _neighbour(target, e.start - 1, +1)] != around:
+            return False
+    return True
+
+
+def _neighbour(lines: tuple[str, ...], index: int, step: int) -> str:
+    while 0 <= index < len(lines) and not lines[index].strip():
+        index += step
+    return norm(lines[index]) if 0 <= index < len(lines) else ""
+
+
+def _nonblank(lines: list[str]) -> list[str]:
+    return [x for x in lines if x.strip()]
+
+
+def _count(hay: list[str], needle: list[str]) -> int:
+    n = len(needle)
+    return sum(1 for i in range(len(hay) - n + 1) if hay[i:i + n] == needle)
