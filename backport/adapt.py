@@ -273,9 +273,9 @@ def _merged_elsewhere(w: HunkWork, origin: tuple[CFile, Function], tfile: CFile,
         return
     refused = next(f for f in w.findings if f.severity is Severity.BLOCK)
     w.findings = [f for f in w.findings if f.severity is not Severity.BLOCK]
-    w.scope = replace(make_scope(w.path, bfile, base_fn, w.path, tfile, home), home_evidence="its lines are there")
+    w.scope = replace(make_scope(w.path, bfile, base_fn, w.path, tfile, home), home_evidence="git merge-file puts them there")
     w.add(FindingKind.DRIFT, Severity.INFO, f"{refused.message}; git merge-file places the hunk in {home.name}(), "
-          "where the lines it changes are, once in the file", *refused.evidence)
+          "at the one place of the file where its lines fit", *refused.evidence)
     w.placement = Placement(edits=edits)
     w.added = {(e.start, e.removed): e.added for e in edits}
     w.strategy = merge.STRATEGY

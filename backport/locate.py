@@ -19,6 +19,7 @@ from .cparse import CFile, Function, Unit, UnitKind
 from .indent import norm
 from .model import CONTEXT, NO_EOL, REMOVED, Hunk
 
+SAME_BODY = "same body"
 SKIP = 2  # base statements the target dropped that may sit between a change and its anchor
 
 
@@ -33,7 +34,7 @@ class Scope:
     target_file: CFile
     alignment: Alignment
     target_function: str | None = None
-    home_evidence: str = "same body"  # what shows the target function is the base's
+    home_evidence: str = SAME_BODY  # what shows the target function is the base's
 
     @property
     def relocated(self) -> bool:
@@ -46,6 +47,8 @@ class Scope:
             return f"{self.base_path} is not in the target; its functions are in {self.target_path}, and so is this part of it"
         where = f"{self.target_function}()" if self.target_function != self.function else f"{self.function}()"
         moved = f" in {self.target_path}" if self.target_path != self.base_path else ""
+        if self.target_function != self.function and self.home_evidence != SAME_BODY:
+            return f"the lines of {self.function}() it changes are in {where}{moved} in the target ({self.home_evidence})"
         if self.target_function != self.function:
             return f"{self.function}() is {where}{moved} in the target ({self.home_evidence})"
         return f"{self.function}() now lives in {self.target_path}"

@@ -63,23 +63,27 @@ def _same_change(edits: list[Edit], target: list[str], blocks: list[Block]) -> b
 
 
 def unique_places(edits: tuple[Edit, ...], target: tuple[str, ...], blocks: list[Block], base: tuple[str, ...]) -> bool:
-    """Each place the merge chose is the only one of its kind in the target: a removed run found
-    once in the target file; an insertion between the base's non-blank neighbours of its block,
-    that pair of lines adjacent once in the target."""
-    text = [norm(x) for x in target]
+    """The places the merge chose are the only ones of their kind in the target: some block's
+    place is found once in the target file (a removed run; or an insertion's pair of non-blank
+    neighbours from the base, adjacent there), and every other block lies as far from that one
+    in the target as in the base."""
     if len(edits) != len(blocks):
         return False
-    for e, b in zip(sorted(edits, key=lambda e: e.start), sorted(blocks, key=lambda b: b.first)):
-        if b.removed:
-            want = [norm(x) for x in b.removed]
-            if _count(text, want) != 1:
-                return False
-            continue
-        around = [_neighbour(base, b.first - 2, -1), _neighbour(base, b.first - 1, +1)]
-        if _count(_nonblank(text), around) != 1 or \
-                [_neighbour(target, e.start - 2, -1), _neighbour(target, e.start - 1, +1)] != around:
-            return False
-    return True
+    pairs = list(zip(sorted(edits, key=lambda e: e.start), sorted(blocks, key=lambda b: b.first)))
+    text = [norm(x) for x in target]
+    unique = [(e, b) for e, b in pairs if _found_once(e, b, text, target, base)]
+    if not unique:
+        return False
+    e0, b0 = unique[0]
+    return all((e, b) in unique or e.start - e0.start == b.first - b0.first for e, b in pairs)
+
+
+def _found_once(e: Edit, b: Block, text: list[str], target: tuple[str, ...], base: tuple[str, ...]) -> bool:
+    if b.removed:
+        return _count(text, [norm(x) for x in b.removed]) == 1
+    around = [_neighbour(base, b.first - 2, -1), _neighbour(base, b.first - 1, +1)]
+    return _count(_nonblank(text), around) == 1 and \
+        [_neighbour(target, e.start - 2, -1), _neighbour(target, e.start - 1, +1)] == around
 
 
 def _neighbour(lines: tuple[str, ...], index: int, step: int) -> str:
