@@ -10,14 +10,15 @@ statement alignment refused gets one more chance: a 3-way merge of its file
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import merge
 from .clex import code_of
-from .cparse import UnitKind, identifiers
+from .cparse import CFile, Function, UnitKind, identifiers
 from .headers import respell_includes
 from .hunkwork import HunkWork
 from .indent import norm
-from .locate import Placement, Scope, blocks
+from .locate import Edit, Placement, Scope, blocks, changed_lines, make_scope
 from .model import FindingKind, Severity
 from .regenerate import rewrite
 from .renames import RenameMap, explained
@@ -29,10 +30,14 @@ from .verify import still_defined
 def adapt_hunks(work: list[HunkWork], renames: RenameMap, base: Sources, tsrc: Sources, scratch) -> None:
     """Each placed hunk adapted to the target, or refused; refused placements merged if they can be."""
     for w in work:
+        if w.in_play and w.placement is not None and w.placement.choices:
+            _settle_by_merge(w, base, tsrc, scratch)
         if w.in_play:
             adapt(w, renames, tsrc)
         if _mergeable(w):
             _try_merge(w, base, tsrc, scratch)
+        elif _function_absent(w, tsrc):
+            _merge_absent(w, base, tsrc, scratch)
 
 
 def adapt(w: HunkWork, renames: RenameMap, tsrc: Sources) -> None:
@@ -69,6 +74,27 @@ def _anchors_explained(w: HunkWork, s: Scope, p: Placement, renames: RenameMap) 
             return False
         w.add(FindingKind.DRIFT, Severity.INFO,
               f"anchor `{before}` is `{after}` in the target; the added lines use nothing that changed there", *where)
+    return _following_explained(w, s, p, renames, uses)
+
+
+def _following_explained(w: HunkWork, s: Scope, p: Placement, renames: RenameMap, uses: set[str]) -> bool:
+    """A statement the target changed right after an insertion whose previous statement it has
+    unchanged: the added lines run before it, so its change is drift to show, not a reason to
+    refuse, unless the added lines use a name the target's function no longer has."""
+    have = set(identifiers("\n".join(code_of(x) for x in s.target_file.lines[s.target_span[0] - 1:s.target_span[1]])))
+    for q in p.following:
+        if q.base.kind != UnitKind.CODE or explained(q, renames, s.function):
+            continue
+        before, after = s.base_file.statement(q.base), s.target_file.statement(q.target)
+        where = (f"{s.base_path}:{q.base.start}", f"{s.target_path}:{q.target.start}")
+        gone = (_changed_names(q) & uses) - have
+        if gone:
+            w.add(FindingKind.ANCHOR, Severity.BLOCK,
+                  f"anchor `{before}` is `{after}` in the target and no rename explains the difference", *where)
+            return False
+        w.add(FindingKind.DRIFT, Severity.INFO,
+              f"the statement after the added lines, `{before}`, is `{after}` in the target; the one before "
+              "them is unchanged", *where)
     return True
 
 
@@ -194,7 +220,12 @@ def _try_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None:
         return
     edits = merge.merge_hunk(base_text, target_text, blocks(w.hunk), scratch)
     lo, hi = s.target_span
-    if not edits or not all(lo <= e.start <= hi + 1 for e in edits):
+    if not edits:
+        return
+    if not all(lo <= e.start <= hi + 1 for e in edits):
+        base_fn = s.base_file.function(s.function) if s.function else None
+        if base_fn is not None and s.base_path == s.target_path:
+            _merged_elsewhere(w, (s.base_file, base_fn), s.target_file, s.target_function, edits)
         return
     refused = next(f for f in w.findings if f.severity is Severity.BLOCK)
     w.findings = [f for f in w.findings if f.severity is not Severity.BLOCK]
@@ -203,3 +234,78 @@ def _try_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None:
     w.placement = Placement(edits=edits)
     w.added = {(e.start, e.removed): e.added for e in edits}
     w.strategy = merge.STRATEGY
+
+
+# ---------------------------------------------------------------------------
+# the 3-way merge, when the hunk's function is not in the target
+
+
+def _function_absent(w: HunkWork, tsrc: Sources) -> bool:
+    """Refused only because the target has no function of that name, in a file it has."""
+    refused = [f for f in w.findings if f.severity is Severity.BLOCK]
+    return (w.scope is None and len(refused) == 1 and refused[0].kind is FindingKind.ABSENT
+            and bool(blocks(w.hunk)) and tsrc.file(w.path) is not None)
+
+
+def _merge_absent(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None:
+    """Place the hunk by a 3-way merge of its file (``_merged_elsewhere`` says when it is taken)."""
+    bfile, base_text, target_text = base.file(w.path), base.text(w.path), tsrc.text(w.path)
+    fn = bfile.function_at(changed_lines(w.hunk)[0]) if bfile else None
+    if bfile is None or fn is None or base_text is None or target_text is None:
+        return
+    edits = merge.merge_hunk(base_text, target_text, blocks(w.hunk), scratch)
+    tfile = tsrc.file(w.path)
+    if edits and tfile is not None:
+        _merged_elsewhere(w, (bfile, fn), tfile, None, edits)
+
+
+def _merged_elsewhere(w: HunkWork, origin: tuple[CFile, Function], tfile: CFile, looked_in: str | None,
+                      edits: tuple[Edit, ...]) -> None:
+    """A clean merge that changes only the hunk's lines outside the function it was looked for in
+    (``looked_in``, or none): taken when each place it chose is the only one of its kind in the
+    target file and all are inside one function of the target, the hunk's home (relocated)."""
+    bfile, base_fn = origin
+    if not merge.unique_places(edits, tfile.lines, blocks(w.hunk), bfile.lines):
+        return
+    homes = {tfile.function_at(e.start + k) for e in edits for k in (0, max(e.removed, 1) - 1)}
+    home = homes.pop() if len(homes) == 1 else None
+    if home is None or home.name == looked_in:
+        return
+    refused = next(f for f in w.findings if f.severity is Severity.BLOCK)
+    w.findings = [f for f in w.findings if f.severity is not Severity.BLOCK]
+    w.scope = replace(make_scope(w.path, bfile, base_fn, w.path, tfile, home), home_evidence="git merge-file puts them there")
+    w.add(FindingKind.DRIFT, Severity.INFO, f"{refused.message}; git merge-file places the hunk in {home.name}(), "
+          "at the one place of the file where its lines fit", *refused.evidence)
+    w.placement = Placement(edits=edits)
+    w.added = {(e.start, e.removed): e.added for e in edits}
+    w.strategy = merge.STRATEGY
+
+
+# ---------------------------------------------------------------------------
+# the 3-way merge, where the target's anchors of an insertion are apart
+
+
+def _settle_by_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None:
+    """An insertion the statement alignment placed against one of two anchors the target has
+    apart goes where a clean ``git merge-file`` of the hunk puts it, when that is between them."""
+    s, p = w.located
+    base_text, target_text = base.text(s.base_path), tsrc.text(s.target_path)
+    merged = merge.merge_hunk(base_text, target_text, blocks(w.hunk), scratch) if base_text and target_text else None
+    if not merged:
+        return
+    edits, notes = list(p.edits), list(p.notes)
+    for choice in p.choices:
+        mine = next((e for e in edits if e.start == choice.at and not e.removed), None)
+        theirs = [e for e in merged if not e.removed and choice.low <= e.start <= choice.high
+                  and mine is not None and _same_lines(e.added, mine.added)]
+        if mine is None or len(theirs) != 1 or theirs[0].start == mine.start:
+            continue
+        edits[edits.index(mine)] = theirs[0]
+        notes[notes.index(choice.note)] = (choice.note.split("; placed")[0] + f"; placed at target line "
+                                           f"{theirs[0].start}, where git merge-file puts it")
+        w.strategy = merge.STRATEGY
+    w.placement = replace(p, edits=tuple(sorted(edits, key=lambda e: e.start)), notes=tuple(notes))
+
+
+def _same_lines(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return [norm(x) for x in a if x.strip()] == [norm(x) for x in b if x.strip()]

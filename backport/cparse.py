@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -122,6 +122,10 @@ class CFile:
     def function(self, name: str) -> Function | None:
         """The longest function of that name (a prototype-like fragment loses to the body)."""
         return self.index.by_name.get(name)
+
+    def definitions(self, name: str) -> tuple[Function, ...]:
+        """Every function of that name, in file order (one per ``#if`` branch of a header)."""
+        return tuple(f for f in self.functions if f.name == name)
 
     def units_between(self, start: int, end: int) -> list[Unit]:
         starts = self.index.unit_starts
@@ -344,7 +348,7 @@ def _head_line(lines, brace: int) -> int | None:
 
 def _merge_functions(parsed: list[Function], by_text: list[Function]) -> tuple[Function, ...]:
     """Parser results first; text-found functions fill where the parser failed."""
-    good = [f for f in parsed if f.name]
+    good = _trimmed([f for f in parsed if f.name], by_text)
     covered = {(f.name, f.start) for f in good}
     spans = [(f.start, f.end) for f in good]
     for f in by_text:
@@ -352,6 +356,15 @@ def _merge_functions(parsed: list[Function], by_text: list[Function]) -> tuple[F
             continue
         good.append(f)
     return tuple(sorted(good, key=lambda f: f.start))
+
+
+def _trimmed(parsed: list[Function], by_text: list[Function]) -> list[Function]:
+    """A parsed function with ERROR nodes that runs past its own column-0 ``}`` (tree-sitter,
+    lost in a brace-less ``for_each_...(x)`` macro loop, swallowed the functions after it) ends
+    there, found by its text: the functions it swallowed are then found by theirs."""
+    ends = {(f.name, f.start): f.end for f in by_text}
+    return [replace(f, end=ends[(f.name, f.start)], by_text=True)
+            if f.errors and ends.get((f.name, f.start), f.end) < f.end else f for f in parsed]
 
 
 def macro_function_name(macro: str, head: str) -> str:

@@ -19,6 +19,7 @@ from .cparse import CFile, Function, Unit, UnitKind
 from .indent import norm
 from .model import CONTEXT, NO_EOL, REMOVED, Hunk
 
+SAME_BODY = "same body"
 SKIP = 2  # base statements the target dropped that may sit between a change and its anchor
 
 
@@ -33,6 +34,7 @@ class Scope:
     target_file: CFile
     alignment: Alignment
     target_function: str | None = None
+    home_evidence: str = SAME_BODY  # what shows the target function is the base's
 
     @property
     def relocated(self) -> bool:
@@ -41,10 +43,14 @@ class Scope:
     @property
     def new_home(self) -> str:
         """Where the function lives in the target, in words."""
+        if self.function is None:
+            return f"{self.base_path} is not in the target; its functions are in {self.target_path}, and so is this part of it"
         where = f"{self.target_function}()" if self.target_function != self.function else f"{self.function}()"
         moved = f" in {self.target_path}" if self.target_path != self.base_path else ""
+        if self.target_function != self.function and self.home_evidence != SAME_BODY:
+            return f"the lines of {self.function}() it changes are in {where}{moved} in the target ({self.home_evidence})"
         if self.target_function != self.function:
-            return f"{self.function}() is {where}{moved} in the target (same body)"
+            return f"{self.function}() is {where}{moved} in the target ({self.home_evidence})"
         return f"{self.function}() now lives in {self.target_path}"
 
 
@@ -77,6 +83,19 @@ class Placement:
     notes: tuple[str, ...] = ()  # how the context drifted
     weak: tuple[Pair, ...] = ()  # changed statements used as anchors
     replaced: tuple[str, ...] = ()  # target text replaced as a drifted block
+    following: tuple[Pair, ...] = ()  # changed statements right after an insertion whose previous one is unchanged
+    choices: tuple[Choice, ...] = ()  # insertions whose target anchors are apart
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An insertion placed at ``at``, one of the target lines ``low``..``high`` between its
+    anchors, which the target has apart; ``note`` says so."""
+
+    at: int
+    low: int
+    high: int
+    note: str
 
 
 def blocks(hunk: Hunk) -> list[Block]:
@@ -313,11 +332,13 @@ class _Work:
         self.notes: list[str] = []
         self.weak: list[Pair] = []
         self.replaced: list[str] = []
+        self.following: list[Pair] = []
+        self.choices: list[Choice] = []
 
     def result(self) -> Placement:
         return Placement(tuple(sorted(self.edits, key=lambda e: e.start)), tuple(self.problems),
                          tuple(dict.fromkeys(self.notes)), tuple(dict.fromkeys(self.weak)),
-                         tuple(self.replaced))
+                         tuple(self.replaced), tuple(dict.fromkeys(self.following)), tuple(self.choices))
 
     # -- a region of changed statements replaced as a whole -----------------
     def replace_region(self, span: tuple[int, int], inside: list[Block]) -> None:
@@ -451,9 +472,12 @@ class _Work:
         if spot_a is None and spot_b is None:
             self.problems.append(f"no statement around base line {at} is found in the target")
             return
-        spot = self._choose(spot_a, spot_b, at, prev, nxt)
-        for anchor in (a, b):
-            if anchor and anchor[1] is not None:
+        spot = self._choose(spot_a, spot_b, at, prev, nxt, (a is not None and a[1] is None, b is not None and b[1] is None))
+        if a and b and a[1] is None and b[1] is not None and spot_a == spot_b:
+            self.following.append(b[1])  # the statement after it changed; the one before is intact
+            b = None
+        for anchor, at_spot in ((a, spot_a), (b, spot_b)):
+            if anchor and anchor[1] is not None and at_spot == spot:
                 self.weak.append(anchor[1])
         self.edits.append(Edit(spot, 0, block.added))
 
@@ -470,7 +494,9 @@ class _Work:
             pos, blanks = pos - 1, blanks - 1
         return pos
 
-    def _choose(self, spot_a, spot_b, at, prev, nxt) -> int:
+    def _choose(self, spot_a, spot_b, at, prev, nxt, intact: tuple[bool, bool]) -> int:
+        """The insertion point between the target's anchors; where they are apart and only one
+        of them is the base's statement unchanged, next to that one."""
         if spot_a is None:
             self.notes.append(f"the statement before base line {at} is not in the target; placed before the next one")
             return spot_b
@@ -480,8 +506,14 @@ class _Work:
         if spot_a != spot_b:
             gap = abs(spot_b - spot_a)
             side = "after the previous statement" if prev == at - 1 or nxt != at else "before the next statement"
-            self.notes.append(f"the target has {gap} other line(s) between the anchors of base line {at}; placed {side}")
-            return spot_a if side.startswith("after") else spot_b
+            if intact[0] != intact[1]:
+                side = ("after the previous statement" if intact[0] else "before the next statement") + \
+                    ", the one of the two the target has unchanged"
+            note = f"the target has {gap} other line(s) between the anchors of base line {at}; placed {side}"
+            self.notes.append(note)
+            spot = spot_a if side.startswith("after") else spot_b
+            self.choices.append(Choice(spot, min(spot_a, spot_b), max(spot_a, spot_b), note))
+            return spot
         return spot_a
 
 

@@ -60,3 +60,42 @@ def _same_change(edits: list[Edit], target: list[str], blocks: list[Block]) -> b
     removed = lines(x for e in edits for x in target[e.start - 1:e.start - 1 + e.removed])
     added = lines(x for e in edits for x in e.added)
     return removed == lines(x for b in blocks for x in b.removed) and added == lines(x for b in blocks for x in b.added)
+
+
+def unique_places(edits: tuple[Edit, ...], target: tuple[str, ...], blocks: list[Block], base: tuple[str, ...]) -> bool:
+    """The places the merge chose are the only ones of their kind in the target: some block's
+    place is found once in the target file (a removed run; or an insertion's pair of non-blank
+    neighbours from the base, adjacent there), and every other block lies as far from that one
+    in the target as in the base."""
+    if len(edits) != len(blocks):
+        return False
+    pairs = list(zip(sorted(edits, key=lambda e: e.start), sorted(blocks, key=lambda b: b.first)))
+    text = [norm(x) for x in target]
+    unique = [(e, b) for e, b in pairs if _found_once(e, b, text, target, base)]
+    if not unique:
+        return False
+    e0, b0 = unique[0]
+    return all((e, b) in unique or e.start - e0.start == b.first - b0.first for e, b in pairs)
+
+
+def _found_once(e: Edit, b: Block, text: list[str], target: tuple[str, ...], base: tuple[str, ...]) -> bool:
+    if b.removed:
+        return _count(text, [norm(x) for x in b.removed]) == 1
+    around = [_neighbour(base, b.first - 2, -1), _neighbour(base, b.first - 1, +1)]
+    return _count(_nonblank(text), around) == 1 and \
+        [_neighbour(target, e.start - 2, -1), _neighbour(target, e.start - 1, +1)] == around
+
+
+def _neighbour(lines: tuple[str, ...], index: int, step: int) -> str:
+    while 0 <= index < len(lines) and not lines[index].strip():
+        index += step
+    return norm(lines[index]) if 0 <= index < len(lines) else ""
+
+
+def _nonblank(lines: list[str]) -> list[str]:
+    return [x for x in lines if x.strip()]
+
+
+def _count(hay: list[str], needle: list[str]) -> int:
+    n = len(needle)
+    return sum(1 for i in range(len(hay) - n + 1) if hay[i:i + n] == needle)

@@ -33,7 +33,7 @@ def _locate(w: HunkWork, fp: FilePatch, base: Sources, tsrc: Sources, scopes) ->
         raise ValueError(f"{fp.path} is not in the base")
     first, last = changed_lines(w.hunk)
     fn = _enclosing(bfile, first, last)
-    key = (fp.path, fn.name if fn else None)
+    key = (fp.path, fn.name if fn else None, fn.start if fn else 0)
     if key not in scopes:  # one scope, and one line map, however many hunks share it
         scope = find_scope(fp.path, bfile, fn, tsrc)
         scopes[key] = (scope, LineMap(scope) if scope else None)
@@ -69,13 +69,26 @@ def _enclosing(cfile: CFile, first: int, last: int) -> Function | None:
     return fn if fn and fn.start <= last <= fn.end else None
 
 
+def same_definition(bfile: CFile, fn: Function, tfile: CFile) -> Function | None:
+    """The target's definition of ``fn``: where the base defines that name more than once (the
+    stubs of ``#if`` / ``#else`` branches) and the target as often, the one at the same rank."""
+    mine, theirs = bfile.definitions(fn.name), tfile.definitions(fn.name)
+    if len(mine) > 1 and len(mine) == len(theirs) and fn in mine:
+        return theirs[mine.index(fn)]
+    return tfile.function(fn.name)
+
+
 def find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> Scope | None:
     """``fn`` of the base file at ``path`` (None: the file itself) and its version in the target."""
     tfile = tsrc.file(path)
+    if fn is None and tfile is None:
+        moved = file_moved(path, bfile, tsrc)
+        mfile = tsrc.file(moved) if moved else None
+        return make_scope(path, bfile, None, moved, mfile, None) if moved and mfile else None
     if fn is None:
         return make_scope(path, bfile, None, path, tfile, None) if tfile else None
     if tfile and tfile.function(fn.name):
-        return make_scope(path, bfile, fn, path, tfile, tfile.function(fn.name))
+        return make_scope(path, bfile, fn, path, tfile, same_definition(bfile, fn, tfile))
     for other in tsrc.definitions(fn.name, path):
         ofile = tsrc.file(other)
         if other != path and ofile and ofile.function(fn.name):
@@ -84,3 +97,20 @@ def find_scope(path: str, bfile: CFile, fn: Function | None, tsrc: Sources) -> S
         return None
     renamed = same_body(bfile, fn, tsrc.derived(path, "bodies", lambda: function_bodies(tfile)))
     return make_scope(path, bfile, fn, path, tfile, renamed) if renamed else None
+
+
+FOLLOW = 3  # functions of a file the target lacks that must all live in one other file
+
+
+def file_moved(path: str, bfile: CFile, tsrc: Sources) -> str | None:
+    """Where a file the target lacks went: the one file of the target that defines its first
+    ``FOLLOW`` functions (mm/memcontrol-v1.c's in 6.12 are in mm/memcontrol.c in 6.1), so its
+    top-level items (tables, enums, struct members) follow them there."""
+    names = list(dict.fromkeys(f.name for f in bfile.functions if not f.by_text))[:FOLLOW]
+    homes = set()
+    for name in names:
+        found = next(iter(tsrc.definitions(name, path)), None)
+        if found is None:
+            return None
+        homes.add(found)
+    return homes.pop() if len(names) == FOLLOW and len(homes) == 1 else None

@@ -564,6 +564,11 @@ class _StructLookup:
             last = k == len(links) - 1
             why = structs.changed(bm, tm) or ("is `const` in the target and the added line writes it" if last and wrote and tm.const
                                              and not bm.const else None)
+            if why and not last and self._same_through(h, bm, tm, links[k + 1:]):
+                rest = "".join(op + name for op, name in links[k + 1:])
+                return _finding(FindingKind.MEMBER, Severity.INFO,
+                                f"`{path}`: member `{member}` of {tag} {why}; `{rest}` is the same member "
+                                "of both types", f"{tag} in the base: `{member}` is `{bm.type}`")
             if why:
                 return _finding(FindingKind.MEMBER, Severity.REVIEW,
                                 f"`{path}`: member `{member}` of {tag} {why}",
@@ -579,6 +584,28 @@ class _StructLookup:
             else:
                 return None
         return None
+
+    def _same_through(self, h: HunkCode, bm: structs.Member, tm: structs.Member, rest) -> bool:
+        """A member whose struct type differs between base and target (``struct kfd_node *`` for
+        ``struct kfd_dev *``) through which the rest of the chain reaches, link by link, members
+        both types have with the same type: the chain means the same in the target."""
+        s = h.scope
+        btag, ttag = bm.aggregate, tm.aggregate
+        if not btag or not ttag or bm.pointers != tm.pointers or not rest:
+            return False
+        for k, (_, member) in enumerate(rest):
+            bbody = self.body("base", btag, s.base_file, s.base_path)
+            tbody = self.body("target", ttag, s.target_file, s.target_path)
+            b = structs.members(bbody).get(member) if bbody else None
+            t = structs.members(tbody).get(member) if tbody else None
+            if b is None or t is None or structs.changed(b, t) or b.const != t.const:
+                return False
+            if k == len(rest) - 1:
+                return True
+            if not (b.aggregate and b.aggregate == t.aggregate):
+                return False
+            btag, ttag = b.aggregate, t.aggregate
+        return False
 
 
 def _declared_member(h: HunkCode, member: str) -> bool:

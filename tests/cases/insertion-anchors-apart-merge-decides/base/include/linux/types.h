@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_TYPES_H
+#define _LINUX_TYPES_H
+
+typedef struct {
+	long long counter;
+} atomic64_t;
+
+#endif

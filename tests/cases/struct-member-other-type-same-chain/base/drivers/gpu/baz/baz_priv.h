@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BAZ_PRIV_H
+#define BAZ_PRIV_H
+
+struct queue_manager;
+
+struct baz_node {
+	struct baz_dev *baz;
+	struct queue_manager *qm;
+	unsigned int node_id;
+};
+
+struct baz_process_device {
+	struct baz_node *dev;
+	struct baz_process *process;
+	unsigned int gpu_id;
+};
+
+struct baz_queue_data {
+	unsigned int gpu_id;
+	unsigned int type;
+	unsigned int mqd_size;
+};
+
+struct baz_process_device *baz_device_data_by_id(struct baz_process *p, unsigned int gpu_id);
+unsigned int mqd_size_of_type(struct queue_manager *qm, unsigned int type);
+
+#endif
