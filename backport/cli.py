@@ -166,21 +166,31 @@ def main(argv: list[str] | None = None) -> int:
     """The command; whatever happens, at most one line on standard error (never a traceback):
     exit 2 for bad input and anything unexpected, 130 for ^C, 128+N for signal N (SIGTERM, SIGHUP),
     which clean up like ^C."""
-    with _as_a_command():
-        return _handled(argv)
+    try:
+        with _as_a_command():
+            return _handled(argv)
+    except KeyboardInterrupt as err:  # the signal came once the work was done, while it was wound up
+        return _interrupted(err)
 
 
 @contextmanager
 def _as_a_command():
-    """^C unwinds and cleans up from here on, SIGTERM and SIGHUP too; no cyclic garbage collection."""
-    if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+    """^C unwinds and cleans up from here on, SIGTERM and SIGHUP too; no cyclic garbage collection.
+    In the command's own process (the package set the start-up handler) ^C after the command is
+    one line again, as before it; a signal that comes while the handlers change waits for that."""
+    command = signal.getsignal(signal.SIGINT) is _interrupted_while_starting
+    if command:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     restore = _trap_signals()
     try:
         with cycles_collected_between_jobs():
             yield
     finally:
-        restore()
+        from .paths import signals_held
+        with signals_held():
+            restore()
+            if command:
+                signal.signal(signal.SIGINT, _interrupted_while_starting)
 
 
 def _handled(argv: list[str] | None) -> int:
@@ -188,10 +198,7 @@ def _handled(argv: list[str] | None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt as err:  # ^C, SIGTERM, SIGHUP; the staging directory is already gone
-        signum = getattr(err, "signum", signal.SIGINT)
-        how = "interrupted" if signum == signal.SIGINT else f"terminated by {signal.Signals(signum).name}"
-        _say(how + ("; nothing written" if getattr(err, "nothing_written", False) else ""))
-        return 128 + signum
+        return _interrupted(err)
     except BackportError as err:  # the one handler of refused input, for every command but review
         if isinstance(err, ReaderLeft):
             _quiet_stdout()
@@ -218,6 +225,14 @@ def _handled(argv: list[str] | None) -> int:
         return EXIT_ERROR
 
 
+def _interrupted(err: KeyboardInterrupt) -> int:
+    """One line for ^C, SIGTERM or SIGHUP, and 128 + the signal's number."""
+    signum = getattr(err, "signum", signal.SIGINT)
+    how = "interrupted" if signum == signal.SIGINT else f"terminated by {signal.Signals(signum).name}"
+    _say(how + ("; nothing written" if getattr(err, "nothing_written", False) else ""))
+    return 128 + signum
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP: unwinds like ^C, so every staging directory is removed on the way out."""
 
@@ -227,7 +242,21 @@ class Terminated(KeyboardInterrupt):
 
 
 def _on_signal(signum, frame):
+    """Raise Terminated, except inside a finalizer (``__del__``), where Python can only print
+    the exception ("Exception ignored in ...") and go on: there the signal comes back 5 ms later."""
+    if _in_finalizer(frame):
+        signal.signal(signal.SIGALRM, lambda _s, f: _on_signal(signum, f))
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+        return
     raise Terminated(signum)
+
+
+def _in_finalizer(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _trap_signals():

@@ -702,3 +702,49 @@ def _paths(node, where=""):
         for i, value in enumerate(node):
             yield f"{where}[{i}]"
             yield from _paths(value, f"{where}[{i}]")
+
+
+def test_sigterm_inside_a_finalizer_comes_back_outside_it():
+    """A signal that lands while a ``__del__`` runs (a reader closing its git process) would be
+    printed as "Exception ignored in ..." and lost: it is raised again once the finalizer is done."""
+    code = r"""
+import os, signal, sys, time
+from backport import cli
+signal.signal(signal.SIGTERM, cli._on_signal)
+class Closing:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):
+            pass
+try:
+    Closing()
+    time.sleep(1)
+    print("not raised")
+except cli.Terminated as err:
+    print("raised", err.signum)
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
+    assert run.stdout.decode().strip() == f"raised {int(signal.SIGTERM)}", run
+    assert run.stderr == b"", run.stderr
+
+
+def test_a_signal_while_the_command_winds_up_is_one_line():
+    """SIGTERM after the work, while the command's handlers and collector settings are undone:
+    one line and 143, not a traceback from the context manager's exit."""
+    code = r"""
+import contextlib, os, signal, sys
+sys.argv[0] = "backport"
+import backport.cli as cli
+@contextlib.contextmanager
+def late():
+    yield
+    os.kill(os.getpid(), signal.SIGTERM)
+    for _ in range(100000):
+        pass
+cli.cycles_collected_between_jobs = late
+sys.exit(cli.main(["review", "/nonexistent/out"]))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
+    err = run.stderr.decode()
+    assert run.returncode == 128 + signal.SIGTERM, (run.returncode, err)
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "backport: terminated by SIGTERM", err
