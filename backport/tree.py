@@ -85,11 +85,6 @@ class Tree:
         return self.name
 
 
-def _whole_tree(paths: tuple[str, ...]) -> bool:
-    """Pathspecs of the whole tree: top-level globs ("*.c", ...), some directories perhaps excluded."""
-    return bool(paths) and all(p.startswith(("*", ":(exclude)")) for p in paths)
-
-
 def _first_files(hits: Iterator[tuple[str, int, str]], files: int) -> list[tuple[str, int, str]]:
     """The hits of the first ``files`` files, read from hits in git's path order, and then one more
     hit (the first of the next file, where reading stopped).  Git's order is the paths' byte order,
@@ -188,9 +183,8 @@ class Repository:
         self._ids: dict[tuple[str, str], str] = {}  # (commit, path) -> blob id, of the files listed
         self._grep = lru_cache(maxsize=4096)(self._run_grep)
         self._streamed: dict[tuple, tuple[list, list[bool]]] = {}
-        self._whole_greps: dict[tuple, dict[str, list]] = {}  # (pattern, paths, ...) -> commit -> hits  # grep_iter: the hits read so far, all read?
-        self._missed: dict[str, set[str]] = {}  # commit -> names a narrower words() lookup did not find
-        self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # whole-tree answers
+        self._greps: dict[tuple, dict[str, list]] = {}  # (pattern, paths, word, fixed) -> commit -> hits
+        self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # (commit, paths) -> name -> found
 
     def _git(self, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", self.path, *args], input=data, capture_output=True)
@@ -337,9 +331,7 @@ class Repository:
         if files is not None:
             with closing(self.grep_iter(commit, pattern, paths, word, fixed)) as hits:
                 return _first_files(hits, files)
-        if not _whole_tree(paths):
-            return self._grep_paths(commit, pattern, paths, word, fixed)
-        done = self._whole_greps.setdefault((pattern, paths, word, fixed), {})
+        done = self._greps.setdefault((pattern, paths, word, fixed), {})
         done[commit] = self._grep_from(done, commit, pattern, paths, word, fixed)
         return done[commit]
 
@@ -348,7 +340,7 @@ class Repository:
         return _parse_grep(decode(out.stdout), strip=f"{commit}:")
 
     def _grep_from(self, done: dict, commit: str, pattern, paths, word, fixed) -> list[tuple[str, int, str]]:
-        """A whole-tree grep, from the same grep of another commit where there is one: its hits in
+        """A grep, from the same grep of another commit where there is one: its hits in
         the files the two commits share, and this commit's in the files that differ (a diff of the
         two trees; only those blobs are read), in git's order (the paths' bytes)."""
         if not done:
@@ -403,20 +395,12 @@ class Repository:
         return tuple(":(literal)" + decode(p) for p in out.split(b"\0") if p)
 
     def words(self, commit: str, names: tuple[str, ...], paths: tuple[str, ...]) -> set[str]:
-        """Which names occur as words under ``paths``.  A search of the whole tree (only
-        top-level globs in ``paths``, some directories perhaps excluded) also answers, in the same
-        pass, the names narrower searches of this commit missed: they are the ones a later
-        whole-tree question asks about."""
-        if not _whole_tree(paths):
-            found = self._words(commit, names, paths)
-            self._missed.setdefault(commit, set()).update(set(names) - found)
-            return found
+        """Which names occur as words under ``paths`` (answers kept per commit and paths)."""
         known = self._present.setdefault((commit, paths), {})
-        ask = [n for n in names if n not in known]
+        ask = [n for n in dict.fromkeys(names) if n not in known]
         if ask:
-            extra = sorted(self._missed.get(commit, set()) - known.keys() - set(ask))[:256]
-            answers = self._absent_elsewhere(commit, ask + extra, paths)
-            rest = tuple(n for n in ask + extra if n not in answers)
+            answers = self._absent_elsewhere(commit, ask, paths)
+            rest = tuple(n for n in ask if n not in answers)
             if rest:
                 found = self._words(commit, rest, paths)
                 answers.update({n: n in found for n in rest})

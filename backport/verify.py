@@ -96,19 +96,14 @@ def used_symbols(added: list[str]) -> tuple[set[str], set[str]]:
     return code, mentioned
 
 
-def missing_symbols(names: set[str], target: Tree, near: tuple[str, ...], known: set[str],
-                    whole_tree: bool = True) -> set[str]:
-    """Names that occur nowhere in the target tree.
+def missing_symbols(names: set[str], target: Tree, paths: tuple[str, ...], known: set[str]) -> set[str]:
+    """Of ``names``, those in code nowhere under ``paths`` of the target.
 
     ``known`` (identifiers of the target files already read) answers most of
-    them; the rest are looked up with fixed-string ``git grep -w``, first in
-    ``near`` (the file's directory, include/), then in the whole tree.
+    them; the rest are looked up with fixed-string ``git grep -w``.
     """
     unknown = {n for n in names if n not in known}
-    passes = ([near] if near else []) + ([("*.c", "*.h", "*.S")] if whole_tree else [])
-    for paths in passes:
-        if not unknown:
-            break
+    if unknown and paths:
         unknown -= _found(sorted(unknown), target, paths)
     return unknown
 
@@ -289,7 +284,7 @@ def _defined_nowhere(names: set[str], base: Tree, target: Tree, near: Near) -> s
     names are not in code there) are left out of it."""
     if not names:
         return set()
-    return missing_symbols(names, target, visible_headers(near.paths, near.target), set(), whole_tree=False)
+    return missing_symbols(names, target, visible_headers(near.paths, near.target), set())
 
 
 def absent_from_base(names: set[str], base: Tree, target: Tree, near: Near) -> set[str]:
@@ -307,7 +302,7 @@ def absent_from_base(names: set[str], base: Tree, target: Tree, near: Near) -> s
     visible = visible_headers(near.paths, near.base)
     differing = _differing_headers(base, target)
     if differing is None:
-        return missing_symbols(names, base, visible, set(), whole_tree=False)
+        return missing_symbols(names, base, visible, set())
     differing = tuple(p for p in differing if in_pathspecs(p.removeprefix(":(literal)"), visible))
     unknown = set(names)
     for at in range(0, len(differing), _PATHS_PER_GREP):
@@ -350,10 +345,9 @@ def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree, nea
     """
     t_known = {tok for f in _files(todo, "target_file") for u in f.units for tok in u.tokens}
     b_known = {tok for f in _files(todo, "base_file") for u in f.units for tok in u.tokens}
-    not_near = missing_symbols(names, target, near.target, t_known, whole_tree=False)
-    new = missing_symbols(not_near, base, near.base, b_known, whole_tree=False)
-    lacking = missing_symbols(not_near - new, target, visible_headers(near.paths, near.target), set(),
-                              whole_tree=False)  # see _defined_nowhere
+    not_near = missing_symbols(names, target, near.target, t_known)
+    new = missing_symbols(not_near, base, near.base, b_known)
+    lacking = missing_symbols(not_near - new, target, visible_headers(near.paths, near.target), set())  # see _defined_nowhere
     return lacking, new
 
 

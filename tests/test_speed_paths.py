@@ -274,10 +274,10 @@ def test_diffstat_leaves_other_changes_to_git():
 
 
 # ---------------------------------------------------------------------------
-# whole-tree word lookups answer earlier misses in the same pass
+# word lookups are answered once per commit and paths
 
 
-def test_whole_tree_words_answer_earlier_misses_once(trees):
+def test_words_are_looked_up_once_per_commit_and_paths(trees):
     tree = trees[0]
     repo, commit = tree.repo, tree.commit
     calls = []
@@ -289,19 +289,17 @@ def test_whole_tree_words_answer_earlier_misses_once(trees):
 
     repo._words = spy
     try:
-        whole = ("*.c", "*.h", "*.S")
-        assert tree.words(["far_drivers", "moved_here"], ("mm",)) == {"moved_here"}  # far_drivers: missed near
-        assert tree.words(["in_parent", "nowhere_at_all"], whole) == {"in_parent"}
-        assert "far_drivers" in calls[-1][0]  # asked in the same pass
-        assert tree.words(["far_drivers"], whole) == {"far_drivers"}
-        assert tree.words(["nowhere_at_all", "in_parent"], whole) == {"in_parent"}
-        assert len(calls) == 2
+        heads = ("mm/*.h", "include/*.h", "arch/*/include/*.h")
+        assert tree.words(["far_drivers", "moved_here"], ("mm",)) == {"moved_here"}
+        assert tree.words(["in_header", "nowhere_at_all"], heads) == {"in_header"}
+        assert tree.words(["nowhere_at_all", "in_header"], heads) == {"in_header"}  # known: no search
+        assert tree.words(["moved_here", "caller"], ("mm",)) == {"moved_here", "caller"}  # only caller asked
+        assert [c[0] for c in calls] == [("far_drivers", "moved_here"), ("in_header", "nowhere_at_all"), ("caller",)]
         fresh = Repository(str(repo.path))
-        for names in (["far_drivers"], ["in_parent", "nowhere_at_all"], ["moved_here", "twice", "caller"]):
-            assert tree.words(names, whole) == fresh.words(commit, tuple(names), whole)
+        for names, paths in ((["far_drivers"], ("mm",)), (["in_header", "nowhere_at_all"], heads)):
+            assert tree.words(names, paths) == fresh.words(commit, tuple(names), paths)
     finally:
         del repo._words
-
 
 # ---------------------------------------------------------------------------
 # fewer and cheaper git processes, the same answers
@@ -351,7 +349,7 @@ def test_header_search_leaves_out_the_directories_searched_near(tmp_path):
     t.words = lambda names, paths: asked.append(paths) or real(names, paths)  # type: ignore[method-assign]
     names = {"far_header", "only_in_comment", "nowhere_at_all", "arch_header", "mm_header"}
     near = verify.Near(target=("include", "mm/sub"), paths=("mm/sub/x.c",))
-    assert verify.missing_symbols(names, t, near.target, set(), whole_tree=False) == names - {"mm_header"}
+    assert verify.missing_symbols(names, t, near.target, set()) == names - {"mm_header"}
     got = verify._defined_nowhere(names - {"mm_header"}, t, t, near)
     plain = DirTree(str(t.repo.path))
     assert got == verify._defined_nowhere(names - {"mm_header"}, plain, plain, near)
