@@ -10,6 +10,7 @@ statement alignment refused gets one more chance: a 3-way merge of its file
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from . import merge
@@ -227,10 +228,16 @@ def _try_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None:
         if base_fn is not None and s.base_path == s.target_path:
             _merged_elsewhere(w, (s.base_file, base_fn), s.target_file, s.target_function, edits)
         return
-    refused = next(f for f in w.findings if f.severity is Severity.BLOCK)
+    _take_merge(w, edits, lambda why: f"the statement alignment did not place it ({why}); git merge-file places it")
+
+
+def _take_merge(w: HunkWork, edits: tuple[Edit, ...], said: Callable[[str], str]) -> None:
+    """The merge's places become the hunk's; every refusal it overrides stays as information,
+    the first worded by ``said`` (the checks of the target still run on what is written)."""
+    refused = [f for f in w.findings if f.severity is Severity.BLOCK]
     w.findings = [f for f in w.findings if f.severity is not Severity.BLOCK]
-    w.add(FindingKind.DRIFT, Severity.INFO,
-          f"the statement alignment did not place it ({refused.message}); git merge-file places it", *refused.evidence)
+    for k, f in enumerate(refused):
+        w.add(FindingKind.DRIFT, Severity.INFO, said(f.message) if k == 0 else f"also refused: {f.message}", *f.evidence)
     w.placement = Placement(edits=edits)
     w.added = {(e.start, e.removed): e.added for e in edits}
     w.strategy = merge.STRATEGY
@@ -271,14 +278,9 @@ def _merged_elsewhere(w: HunkWork, origin: tuple[CFile, Function], tfile: CFile,
     home = homes.pop() if len(homes) == 1 else None
     if home is None or home.name == looked_in:
         return
-    refused = next(f for f in w.findings if f.severity is Severity.BLOCK)
-    w.findings = [f for f in w.findings if f.severity is not Severity.BLOCK]
     w.scope = replace(make_scope(w.path, bfile, base_fn, w.path, tfile, home), home_evidence="git merge-file puts them there")
-    w.add(FindingKind.DRIFT, Severity.INFO, f"{refused.message}; git merge-file places the hunk in {home.name}(), "
-          "at the one place of the file where its lines fit", *refused.evidence)
-    w.placement = Placement(edits=edits)
-    w.added = {(e.start, e.removed): e.added for e in edits}
-    w.strategy = merge.STRATEGY
+    _take_merge(w, edits, lambda why: f"{why}; git merge-file places the hunk in {home.name}(), "
+                "at the one place of the file where its lines fit")
 
 
 # ---------------------------------------------------------------------------
