@@ -196,10 +196,10 @@ def _new_name_finding(n: str, code: set[str], unprepared: set[str], undefined: s
     """What to say of a name new in the fix: the input lacks it too, nothing defines it, only a
     comment names it; None when a header of the target declares it where the file can see it."""
     if n in unprepared and n in code:
-        return _finding(FindingKind.PREREQUISITE, Severity.INFO,
+        return _finding(FindingKind.PREREQUISITE, Severity.REVIEW,
                         f"`{n}` is defined neither in the target nor by this patch, and the base lacks it "
                         "too: the input is incomplete (a prerequisite, or a part of its commit, is "
-                        "missing); the port is no worse than the input")
+                        "missing), and the port does not build without it")
     if n in undefined and n in code:
         return _finding(FindingKind.UNDEFINED, Severity.REVIEW,
                         f"`{n}` is defined nowhere the target's file can see (its own text, a header "
@@ -210,8 +210,11 @@ def _new_name_finding(n: str, code: set[str], unprepared: set[str], undefined: s
     return None
 
 
+_GNU_KEYWORDS = (r"__(?:alignof|typeof|typeof_unqual|attribute|asm|volatile|inline|restrict|const|signed|extension"
+                 r"|label|auto_type|int128|real|imag|thread)(?:__)?|__has_\w+|_(?:Static_assert|Generic|Alignof"
+                 r"|Alignas|Bool|Noreturn|Thread_local|Atomic|Complex)")  # the compiler's, defined by no header
 _NOT_API = re.compile(r"^(?:CONFIG_\w+|__builtin_\w+|__func__|__VA_ARGS__|KBUILD_\w+|__(?:FILE|LINE|COUNTER)__"
-                      r"|_T)$")  # _T: the object in cleanup.h's DEFINE_CLASS/DEFINE_GUARD/DEFINE_FREE arguments
+                      rf"|{_GNU_KEYWORDS}|_T)$")  # _T: the object in cleanup.h's DEFINE_CLASS/DEFINE_GUARD/DEFINE_FREE arguments
 def undeclared_names(h: HunkCode, candidates: set[str]) -> set[str]:
     """Candidates the hunk's added lines use in code without declaring them
     (no local declaration, #define, label, member or macro parameter)."""
@@ -791,7 +794,8 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
                          patch_locals: set[str]) -> None:
     """A variable an added statement assigns that the target's function does not declare (nor its
     parameters, its file, a header): the port does not compile.  When the base's function and file
-    do not declare it either, the input lacks that part of its change (a warning)."""
+    do not declare it either, the input lacks that part of its change: the port does not build as
+    given either, so that too is a review finding, naming the input as the cause."""
     wanted: dict[int, dict[str, bool]] = {}
     for h in todo:
         s = h.scope
@@ -814,11 +818,11 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
                 out[key].append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
                                          f"an added line assigns `{name}`, which the target's function does not declare "
                                          "(the base's does)"))
-            else:
-                out[key].append(_finding(FindingKind.PREREQUISITE, Severity.INFO,
+            elif not _same_tree(base, target):
+                out[key].append(_finding(FindingKind.PREREQUISITE, Severity.REVIEW,
                                          f"an added line assigns `{name}`, which neither the target's nor the base's "
                                          "function declares: the input is incomplete (the part of its change that "
-                                         "declares it is missing)"))
+                                         "declares it is missing), and the port does not build without it"))
 
 
 def _header_globals(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:

@@ -35,7 +35,8 @@ def cmd_run(args) -> int:
     names = run.tool_names(args.tool, args.no_backport)
     directions = [args.direction] if args.direction else ["backport", "forwardport"]
     results = run.run(manifest, config.repo_dir(), directions=directions, limit=args.limit,
-                      windows=args.window, confirmed_only=args.confirmed_only, names=names)
+                      windows=args.window, confirmed_only=args.confirmed_only, names=names,
+                      strata=set(args.stratum or ()) or None, part=args.part)
     results["selection"] = describe_selection(args)
     out_json = Path(args.json)
     out_json.write_text(json.dumps(results, indent=1) + "\n")
@@ -52,6 +53,10 @@ def describe_selection(args) -> str:
         parts.append(f"windows={','.join(args.window)}")
     if args.confirmed_only:
         parts.append("only cases whose subject is confirmed by both changelogs")
+    if args.stratum:
+        parts.append(f"strata={','.join(sorted(args.stratum))}")
+    if args.part:
+        parts.append(f"part {args.part[0]} of every {args.part[1]}")
     return "; ".join(parts)
 
 
@@ -115,6 +120,13 @@ def smoke_lines(results: dict) -> str:
     return "\n".join(rows)
 
 
+def _part(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"{text!r}: give K/N with 1 <= K <= N")
+    return int(k), int(n)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +142,10 @@ def main(argv=None) -> int:
     p.add_argument("--confirmed-only", action="store_true", help="only cases with a confirmed subject")
     p.add_argument("--tool", action="append", help="only this tool (repeatable)")
     p.add_argument("--no-backport", action="store_true", help="baselines only")
+    p.add_argument("--stratum", action="append", choices=["adapted", "drifted", "rest"],
+                   help="only cases of this stratum (repeatable; `patch --fuzz=0` runs on every case to tell)")
+    p.add_argument("--part", type=_part, metavar="K/N",
+                   help="only the K-th of every N chosen cases (a run split in N, or a sample and its held-out rest)")
     p.add_argument("--json", default=str(config.BENCH_DIR / "results.json"))
     p.add_argument("--markdown", default=str(config.BENCH_DIR / "RESULTS.md"))
     p.set_defaults(func=cmd_run)

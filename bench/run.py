@@ -50,14 +50,24 @@ def score_outcome(outcome: tools.Outcome, case: dict) -> dict:
     return record
 
 
-def run_case(case: dict, repo: Path, names: list[str]) -> dict:
+def run_case(case: dict, repo: Path, names: list[str], done: dict | None = None) -> dict:
+    """Every tool of ``names`` on the case (``done``: tools already scored on it)."""
     entry = {k: case[k] for k in ("id", "direction", "path", "subject", "subject_confirmed",
                                   "cut", "source_base", "target")}
-    entry["tools"] = {name: score_outcome(run_tool(name, case, repo), case) for name in names}
+    done = done or {}
+    entry["tools"] = {name: done.get(name) or score_outcome(run_tool(name, case, repo), case) for name in names}
     if EASY in entry["tools"]:
         entry["easy"] = entry["tools"][EASY]["l1"]
         entry["stratum"] = score.stratum(case, entry["easy"])
     return entry
+
+
+def in_strata(case: dict, repo: Path, strata: set[str] | None) -> tuple[bool, dict]:
+    """Whether the case is of one of ``strata`` (all when None), and the tools it took to know."""
+    if not strata:
+        return True, {}
+    easy = score_outcome(run_tool(EASY, case, repo), case)
+    return score.stratum(case, easy["l1"]) in strata, {EASY: easy}
 
 
 def tool_names(include: list[str] | None, skip_backport: bool) -> list[str]:
@@ -67,17 +77,26 @@ def tool_names(include: list[str] | None, skip_backport: bool) -> list[str]:
 
 def run(manifest: dict, repo: Path, *, directions=cases.DIRECTIONS, limit=None, windows=None,
         confirmed_only=False, names=None, case_root: Path | None = None,
-        measure_startup=True, log=print) -> dict:
-    """Materialise the chosen cases, run every tool on each, return the results."""
+        measure_startup=True, strata: set[str] | None = None, part: tuple[int, int] | None = None,
+        log=print) -> dict:
+    """Materialise the chosen cases, run every tool on each, return the results.  With
+    ``strata``, only cases of those strata (known after `patch --fuzz=0` ran on each); with
+    ``part``, only the K-th of every N cases so chosen."""
     picked = pick_cases(manifest, limit, windows, confirmed_only)
     started = time.monotonic()
     entries = []
     todo = [(c, d) for d in directions for c in picked]
+    kept = 0
     for n, (case, direction) in enumerate(todo, 1):
         case_dir = cases.materialise(manifest, case, direction, root=case_root, repo=repo)
-        entries.append(run_case(cases.load_case(case_dir), repo, names))
+        loaded = cases.load_case(case_dir)
+        wanted, done = in_strata(loaded, repo, strata)
+        if wanted:
+            kept += 1
+            if not part or (kept - 1) % part[1] == part[0] - 1:
+                entries.append(run_case(loaded, repo, names, done))
         if n % 50 == 0 or n == len(todo):
-            log(f"  {n}/{len(todo)} cases, {time.monotonic() - started:.0f} s")
+            log(f"  {n}/{len(todo)} cases looked at, {len(entries)} run, {time.monotonic() - started:.0f} s")
     return {"schema": 1, "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine": machine(), "manifest": manifest_summary(manifest),
             "tools": names, "tool_versions": tool_versions(),

@@ -32,8 +32,8 @@ def _hunks(d: Path):
 
 def test_helper_the_base_lacks_too_is_a_missing_prerequisite():
     [h] = _hunks(CASES / "helper-from-another-file-of-the-commit")
-    assert h.verdict is Verdict.OFFSET
-    assert any("`qux_flush_tx_ring`" in w and "input is incomplete" in w for w in h.warnings)
+    assert h.verdict is Verdict.CONFLICT  # placed right, but the target does not build with it alone
+    assert "`qux_flush_tx_ring`" in h.reason and "input is incomplete" in h.reason
 
 
 def test_helper_the_base_has_and_the_target_lacks_needs_review(tmp_path):
@@ -153,13 +153,15 @@ def test_insertion_next_to_one_new_statement_stays_clean(tmp_path):
 def _assigning(tmp_path: Path) -> Path:
     d = _variant(tmp_path, "helper-from-another-file-of-the-commit")
     patch = d / "patch.diff"
-    patch.write_text(patch.read_text().replace("+\tqux_flush_tx_ring(priv);", "+\tlast_timeout = jiffies;"))
+    patch.write_text(patch.read_text().replace("+\tqux_flush_tx_ring(priv);", "+\tlast_timeout = priv->tx_timeouts;"))
     return d
 
 
 def test_assigned_variable_nothing_declares_is_a_missing_part(tmp_path):
     [h] = _hunks(_assigning(tmp_path))
-    assert h.verdict.clean and any("assigns `last_timeout`" in w and "input is incomplete" in w for w in h.warnings)
+    said = [h.reason, *h.warnings]
+    assert h.verdict is Verdict.CONFLICT
+    assert any("assigns `last_timeout`" in m and "input is incomplete" in m for m in said)
 
 
 def test_assigned_variable_only_the_base_declares_needs_review(tmp_path):
@@ -199,7 +201,7 @@ def test_assigned_variable_the_patch_declares_is_fine(tmp_path):
     d = _assigning(tmp_path)
     patch = d / "patch.diff"
     text = patch.read_text().replace("@@ -16,5 +16,6 @@", "@@ -16,5 +16,7 @@")
-    patch.write_text(text.replace("+\tlast_timeout = jiffies;", "+\tunsigned long last_timeout;\n+\tlast_timeout = jiffies;"))
+    patch.write_text(text.replace("+\tlast_timeout = priv->tx_timeouts;", "+\tunsigned long last_timeout;\n+\tlast_timeout = priv->tx_timeouts;"))
     [h] = _hunks(d)
     assert not any("assigns `last_timeout`" in w for w in h.warnings)
 

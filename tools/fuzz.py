@@ -58,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # random C files and edits (shared with tests/test_properties.py)
 
 NAMES = ["err", "ret", "page", "entry", "flags", "count", "p", "q", "len", "idx"]
+LOCALS = [n for n in NAMES if n not in ("page", "flags")]  # the others are the functions' parameters
 CALLS = ["spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock", "put_page", "get_page", "kfree",
          "preempt_disable", "preempt_enable", "do_work", "check"]
 FIELDS = ["lock", "tree_lock", "i_pages", "refcount", "next", "flags"]
@@ -126,7 +127,7 @@ def c_file(rng: random.Random, latin1: bool | None = None) -> list[str]:
         used.add(name)
         lines.append(f"static int {name}(struct page *page, int flags)")
         lines.append("{")
-        lines.append(f"\tint {', '.join(sorted(set(rng.sample(NAMES, 3))))};")
+        lines.append(f"\tint {', '.join(LOCALS)};")  # every name a statement may use is declared
         lines.append("")
         lines += _block(rng, 0, 1, [rng.randint(2, 14)])
         lines.append("\treturn 0;")
