@@ -24,24 +24,31 @@ from .model import FindingKind, Severity
 from .regenerate import rewrite
 from .renames import RenameMap, explained
 from .sources import Sources, is_c
-from .tree import Tree
-from .verify import still_defined
+from .tree import Tree, kernel_version
+from .verify import member_kept, still_defined
 
 
 def adapt_hunks(work: list[HunkWork], renames: RenameMap, base: Sources, tsrc: Sources, scratch) -> None:
     """Each placed hunk adapted to the target, or refused; refused placements merged if they can be."""
+    older = _older(base.tree, tsrc.tree)
     for w in work:
         if w.in_play and w.placement is not None and w.placement.choices:
             _settle_by_merge(w, base, tsrc, scratch)
         if w.in_play:
-            adapt(w, renames, tsrc)
+            adapt(w, renames, base, tsrc, older)
         if _mergeable(w):
             _try_merge(w, base, tsrc, scratch)
         elif _function_absent(w, tsrc):
             _merge_absent(w, base, tsrc, scratch)
 
 
-def adapt(w: HunkWork, renames: RenameMap, tsrc: Sources) -> None:
+def _older(base: Tree, target: Tree) -> bool:
+    """The target is an older kernel than the base (a backport), as far as their versions tell."""
+    b, t = kernel_version(base), kernel_version(target)
+    return b is not None and t is not None and t < b
+
+
+def adapt(w: HunkWork, renames: RenameMap, bsrc: Sources, tsrc: Sources, older: bool = False) -> None:
     """Already applied, or the placement's findings and the added lines for the target."""
     s, p = w.scope, w.placement
     if s is None or p is None:  # not located: nothing to adapt
@@ -53,7 +60,7 @@ def adapt(w: HunkWork, renames: RenameMap, tsrc: Sources) -> None:
         w.add(FindingKind.PLACEMENT, Severity.BLOCK, problem)
     if p.problems or not _anchors_explained(w, s, p, renames):
         return
-    _rewrite_added(w, s.function, p, renames)
+    _rewrite_added(w, s, p, renames, _kept_calls(w, s, renames, tsrc) if older else set(), bsrc, tsrc)
     if w.in_play and is_c(s.target_path):
         _respell_headers(w, tsrc.tree)
     for note in p.notes:
@@ -121,8 +128,33 @@ def _respell_headers(w: HunkWork, target: Tree) -> None:
             w.add(FindingKind.HEADER, Severity.REVIEW, warning)
 
 
-def _rewrite_added(w: HunkWork, fn: str | None, p: Placement, renames: RenameMap) -> None:
-    code, comments = renames.for_function(fn, pure_only=True), renames.for_function(fn)
+def _kept_calls(w: HunkWork, s: Scope, renames: RenameMap, tsrc: Sources) -> set[str]:
+    """Functions the added lines call that the target calls by another name nearby but still
+    has where its file can see them (``sysfs_emit()`` beside the target's ``sprintf()``): a
+    backport keeps the fix's own calls where they build (stable's rule: as little change to the
+    upstream code as the target needs), so these are not rewritten."""
+    uses = set(identifiers("\n".join(code_of(x) for b in blocks(w.hunk) for x in b.added)))
+    kept = {old for old, new in renames.for_function(s.function, pure_only=True).items()
+            if old in uses and renames.call(old, new) and tsrc.declares(old, s.target_path)}
+    for old in sorted(kept):
+        w.add(FindingKind.KEPT_CALL, Severity.INFO,
+              f"{old}() kept as the fix calls it: the target has it too, though its code around calls "
+              f"{renames.get(old, s.function)}()")
+    return kept
+
+
+def _only_member(text: str, name: str) -> bool:
+    """``name`` appears in the code only as a struct member (after ``->`` or ``.``)."""
+    code = code_of(text)
+    return all(re.search(r"(?:->|\.)\s*$", code[:m.start()]) for m in re.finditer(rf"\b{re.escape(name)}\b", code))
+
+
+def _rewrite_added(w: HunkWork, s: Scope, p: Placement, renames: RenameMap, kept: set[str], bsrc: Sources,
+                   tsrc: Sources) -> None:
+    fn = s.function
+    added = [x for b in blocks(w.hunk) for x in b.added]
+    code = {o: n for o, n in renames.for_function(fn, pure_only=True).items() if o not in kept}
+    comments = {o: n for o, n in renames.for_function(fn).items() if o not in kept}
     used: set[str] = set()
     for edit in p.edits:
         lines = []
@@ -132,15 +164,25 @@ def _rewrite_added(w: HunkWork, fn: str | None, p: Placement, renames: RenameMap
             used.update(names)
         w.added[(edit.start, edit.removed)] = tuple(lines)
     w.renames = [renames.rename(old, fn) for old in sorted(used)]
-    _calls_changed_api(w, renames.for_function(fn), code)
+    _calls_changed_api(w, comments, code, lambda member: member_kept(bsrc.tree, tsrc.tree, s, added, member))
 
 
-def _calls_changed_api(w: HunkWork, renamed: dict[str, str], code: dict[str, str]) -> None:
+def _calls_changed_api(w: HunkWork, renamed: dict[str, str], code: dict[str, str],
+                       member_holds: Callable[[str], bool]) -> None:
     """An added line calling a function whose target version takes other arguments is a conflict
-    (``renamed``: every rename of the function; ``code``: those that are safe to make in code)."""
+    (``renamed``: every rename of the function; ``code``: those that are safe to make in code);
+    a struct member the target's code around writes another way is kept where the target's
+    struct still has it (``member_holds``): ``info->screen_buffer`` beside ``info->screen_base``."""
     changed = {old: new for old, new in renamed.items() if old not in code}
-    for line in (x for v in w.added.values() for x in v):
+    lines = [x for v in w.added.values() for x in v]
+    for line in lines:
         hit = next((n for n in identifiers(code_of(line)) if n in changed), None)
+        if hit and _only_member("\n".join(lines), hit) and member_holds(hit):
+            w.add(FindingKind.KEPT_CALL, Severity.INFO,
+                  f"`{hit}` kept as the fix writes it: the target's struct has that member too, though its "
+                  f"code around writes `{changed[hit]}`")
+            changed.pop(hit)
+            hit = next((n for n in identifiers(code_of(line)) if n in changed), None)
         if hit:
             call = re.search(rf"\b{re.escape(hit)}\s*\(", code_of(line)) is not None
             what = (f"{hit}(), which the target replaced by {changed[hit]}() with other arguments: adapt the call"

@@ -20,6 +20,7 @@ from .indent import norm
 from .model import CONTEXT, NO_EOL, REMOVED, Hunk
 
 SAME_BODY = "same body"
+_INCLUDE = re.compile(r"^\s*#\s*include\s*[<\"]")  # "#include <linux/mm.h>"
 SKIP = 2  # base statements the target dropped that may sit between a change and its anchor
 
 
@@ -447,8 +448,21 @@ class _Work:
         if line in self.lmap.strong:
             return self.lmap.strong[line]
         if self.scope.base_file.lines[line - 1].strip():
-            return None
+            return self._map_include(line)
         return self._map_blank(line)
+
+    def _map_include(self, line: int) -> int | None:
+        """A removed ``#include`` the target has once, elsewhere in its list of includes (the
+        trees order their includes differently): removed where the target has it."""
+        text = self.scope.base_file.lines[line - 1]
+        if not _INCLUDE.match(text):
+            return None
+        lines = self.scope.target_file.lines
+        at = [k + 1 for k, x in enumerate(lines) if x.rstrip() == text.rstrip()]
+        if len(at) != 1 or at[0] in self.lmap.strong.values():
+            return None
+        self.notes.append(f"`{text.strip()}` is at target line {at[0]}: the target orders its includes differently")
+        return at[0]
 
     def _map_blank(self, line: int) -> int | None:
         """A blank base line maps to the blank target line at the same distance from an anchor."""

@@ -148,6 +148,10 @@ class RenameMap:
                 out[old] = new
         return out
 
+    def call(self, old: str, new: str) -> bool:
+        """The rename was learned from calls: a function the target calls by another name."""
+        return any(t.call for t in self.taught if t.old == old and t.new == new)
+
     def pure(self, old: str, new: str) -> bool:
         return all(t.pure for t in self.taught if t.old == old and t.new == new)
 

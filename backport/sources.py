@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .clex import code_of
 from .cparse import CFile, parse, parse_lines
 from .locate import definition_pattern
 from .tree import Tree, blob_id
@@ -86,6 +87,15 @@ class Sources:
         if blob is None:
             raise ValueError(f"{path} is not in {self.tree}")
         return self.cache.get(blob, what, make)
+
+    def declares(self, name: str, near: str) -> bool:
+        """The file at ``near`` can call ``name``: a header it can see (``visible_headers``)
+        declares it (a prototype, a ``#define``, an inline), or a file near it defines it."""
+        decl = re.compile(rf"^\s*#\s*define\s+{re.escape(name)}\b|\b{re.escape(name)}\s*\(")
+        hits = self.tree.grep(name, paths=visible_headers((near,)), word=True, fixed=True)
+        if any(decl.search(code_of(text)) for _, _, text in hits):
+            return True
+        return next(self.definitions(name, near), None) is not None
 
     def definitions(self, name: str, near: str) -> Iterator[str]:
         """Files of the tree that define function ``name``, nearest ``near`` first: its

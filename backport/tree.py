@@ -582,6 +582,16 @@ def _batch_objects(out: bytes):
 KERNEL_VERSION = re.compile(r"(?:linux-)?v?(\d+\.\d+(?:\.\d+)?(?:-rc\d+)?)", re.ASCII)
 
 
+_MAKE_VERSION = re.compile(r"^VERSION\s*=\s*(\d+)\s*$.*?^PATCHLEVEL\s*=\s*(\d+)\s*$", re.M | re.S)
+_NAME_VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.\d+)?")  # "v6.1.190", "linux-4.9"
+
+
+def kernel_version(tree: Tree) -> tuple[int, int] | None:
+    """(VERSION, PATCHLEVEL) of the tree's top Makefile, else of its name; None when neither says."""
+    m = _MAKE_VERSION.search(tree.read("Makefile") or "") or _NAME_VERSION.search(tree.name or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def open_tree(spec: str, repo: Repository | None) -> Tree:
     """An existing directory is read as a plain tree, anything else as a ref of ``repo``."""
     if os.path.isdir(spec) and (repo is None or not repo.try_resolve(spec)):

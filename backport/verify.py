@@ -23,14 +23,14 @@ from itertools import islice
 from pathlib import Path
 
 from . import arity, structs
-from .clex import top_commas
+from .clex import split_comment, top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
 from .overlay import in_pathspecs
 from .sources import visible_headers
-from .tree import GitTree, Tree
+from .tree import GitTree, Tree, kernel_version
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
 for goto if inline int long register restrict return short signed sizeof static struct switch typedef
@@ -443,8 +443,6 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
 # --- C dialect ---------------------------------------------------------------
 
 _STD = re.compile(r"-std=(gnu\d\d|c\d\d)")
-_MAKE_VERSION = re.compile(r"^VERSION\s*=\s*(\d+)\s*$.*?^PATCHLEVEL\s*=\s*(\d+)\s*$", re.M | re.S)
-_NAME_VERSION = re.compile(r"(?<![\d.])v?(\d+)\.(\d+)(?:\.\d+)?")
 _FOR_DECL = re.compile(r"\bfor\s*\(\s*(?:const\s+)?(?:unsigned\s+|signed\s+)?(?:int|long|char|short|size_t|u8|u16|u32|u64|"
                        r"s8|s16|s32|s64|unsigned|bool|struct\s+\w+\s*\*|[a-z_]\w*_t)\b[\s*]*\w+\s*=")
 
@@ -456,8 +454,8 @@ def c_dialect(tree: Tree) -> str:
     m = _STD.search(makefile)
     if m:
         return m.group(1)
-    version = _MAKE_VERSION.search(makefile) or _NAME_VERSION.search(tree.name or "")
-    if version and (int(version.group(1)), int(version.group(2))) < (5, 18):
+    version = kernel_version(tree)
+    if version and version < (5, 18):
         return "gnu89"
     return "gnu11"
 
@@ -506,7 +504,9 @@ class _StructLookup:
     def _grep(self, side: str, kind: str, name: str, folder: str) -> str | None:
         tree = self.trees[side]
         opens = re.compile(rf"{kind} {re.escape(name)}[ \t\n\v\f\r]*\{{")  # as git's ERE `\s*\{`, on a hit's line
-        for paths in ((f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",)):
+        areas = ((f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",), visible_headers((f"{folder}/x.c",))[:-2]
+                 + (f":(exclude){folder}",))
+        for paths in areas:  # the folder, include/, then the rest of the subsystem's headers (fs/smb/common/)
             # a fixed string (its lines filtered here) costs git less than a regex: 0.28 s CPU for include/, 0.69 s;
             # and the search stops at the first hit whose file has the body (the files after it are not read)
             with closing(tree.grep_iter(f"{kind} {name}", paths=paths, fixed=True)) as hits:
@@ -561,6 +561,10 @@ class _StructLookup:
             last = k == len(links) - 1
             why = structs.changed(bm, tm) or ("is `const` in the target and the added line writes it" if last and wrote and tm.const
                                              and not bm.const else None)
+            if why and last and self._same_members(h, bm, tm):
+                return _finding(FindingKind.MEMBER, Severity.INFO,
+                                f"`{path}`: member `{member}` of {tag} {why}, a struct of the same members "
+                                "under another name", f"{tag} in the base: `{member}` is `{bm.type}`")
             if why and not last and self._same_through(h, bm, tm, links[k + 1:]):
                 rest = "".join(op + name for op, name in links[k + 1:])
                 return _finding(FindingKind.MEMBER, Severity.INFO,
@@ -581,6 +585,20 @@ class _StructLookup:
             else:
                 return None
         return None
+
+    def _same_members(self, h: HunkCode, bm: structs.Member, tm: structs.Member) -> bool:
+        """A member whose struct type was renamed (``struct cifs_sid`` in the target for the base's
+        ``struct smb_sid``): both types found, with the same members of the same types."""
+        btag, ttag = bm.aggregate, tm.aggregate
+        if not btag or not ttag or btag == ttag or bm.pointers != tm.pointers or bm.array != tm.array:
+            return False
+        s = h.scope
+        bbody = self.body("base", btag, s.base_file, s.base_path)
+        tbody = self.body("target", ttag, s.target_file, s.target_path)
+        if not bbody or not tbody:
+            return False
+        b, t = structs.members(bbody), structs.members(tbody)
+        return bool(b) and b.keys() == t.keys() and not any(structs.changed(b[m], t[m]) for m in b)
 
     def _same_through(self, h: HunkCode, bm: structs.Member, tm: structs.Member, rest) -> bool:
         """A member whose struct type differs between base and target (``struct kfd_node *`` for
@@ -603,6 +621,32 @@ class _StructLookup:
                 return False
             btag, ttag = b.aggregate, t.aggregate
         return False
+
+
+def member_kept(base: Tree, target: Tree, s: Scope, added: list[str], member: str) -> bool:
+    """Every ``x->member`` (``x.member``) the added lines write is a member of the struct of ``x``
+    in the target with the base's type (``x`` declared by the added lines, the hunk's function or
+    the file): the target's code around spelling it another way does not stop the line building."""
+    look = _StructLookup(base, target)
+    mine = "\n".join(code_of(x) for x in added)
+    tfn = mine + "\n" + (_function_text(s.target_file, s.target_span) if s.function else "")
+    bfn = mine + "\n" + (_function_text(s.base_file, s.base_span) if s.function else "")
+    seen = False
+    for m in _CHAIN.finditer(mine):
+        var, links = m.group(1), _LINK.findall(m.group(2))
+        if member not in (name for _, name in links):
+            continue
+        kind = _var_struct(var, tfn, s.target_file)
+        if links[0][1] != member or kind is None or kind != _var_struct(var, bfn, s.base_file):
+            return False  # deeper in a chain, or a variable of unknown struct: not shown to hold
+        tbody = look.body("target", f"struct {kind}", s.target_file, s.target_path)
+        bbody = look.body("base", f"struct {kind}", s.base_file, s.base_path)
+        t = structs.members(tbody).get(member) if tbody else None
+        b = structs.members(bbody).get(member) if bbody else None
+        if t is None or b is None or structs.changed(b, t) or t.const != b.const:
+            return False
+        seen = True
+    return seen
 
 
 def _declared_member(h: HunkCode, member: str) -> bool:
@@ -752,7 +796,7 @@ def partial_findings(h: HunkCode) -> list[Finding]:
         if block.removed:
             continue
         for line in edit.added:
-            want = _squash(line)
+            want = _squash_keeping_strings(line)
             if len(want) < 12 or "(" not in want or not want.endswith(";"):
                 continue
             t_near = _window(s.target_file, edit.start)
@@ -978,8 +1022,14 @@ def _squash(line: str) -> str:
     return "".join(code_of(line).split())
 
 
+def _squash_keeping_strings(line: str) -> str:
+    """A line's code without comments or spaces, its string literals kept: two calls that print
+    different messages are different statements."""
+    return "".join(split_comment(line)[0].split())
+
+
 def _window(cfile: CFile, at: int) -> set[str]:
-    return {_squash(x) for x in cfile.lines[max(0, at - 1 - _NEAR):at - 1 + _NEAR]}
+    return {_squash_keeping_strings(x) for x in cfile.lines[max(0, at - 1 - _NEAR):at - 1 + _NEAR]}
 
 
 _DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)")

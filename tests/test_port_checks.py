@@ -244,3 +244,41 @@ def test_a_files_own_struct_is_not_taken_from_another_file_of_its_folder(tmp_pat
     assert by_path["drivers/x/a.c"].verdict is Verdict.EXACT
     b = by_path["drivers/x/b.c"]
     assert b.verdict.needs_human and "armed" in b.reason, (b.verdict, b.reason)
+
+
+# --- a call the target writes another way nearby ---------------------------------------------
+
+def test_call_kept_only_when_porting_to_an_older_tree(tmp_path):
+    """Without versions to say the port goes back (no top Makefiles), the rename learned from the
+    context is applied as before; the added call then differs from the target's neighbour in its
+    string literal only, which is not 'already applied'."""
+    d = _variant(tmp_path, "call-the-target-writes-another-way-kept")
+    (d / "base/Makefile").unlink()
+    (d / "target/Makefile").unlink()
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.RENAMED, h.reason
+    assert "sysfs_emit -> sprintf" in h.reason and not any("already has" in w for w in h.warnings)
+
+
+def test_call_renamed_when_the_target_lacks_the_old_name(tmp_path):
+    d = _variant(tmp_path, "call-the-target-writes-another-way-kept")
+    header = d / "target/include/linux/sysfs.h"
+    header.write_text(header.read_text().replace("int sysfs_emit(char *buf, const char *fmt, ...);\n", ""))
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.RENAMED and "sysfs_emit -> sprintf" in h.reason
+
+
+def test_member_refused_when_the_target_struct_lacks_it(tmp_path):
+    d = _variant(tmp_path, "member-the-target-writes-another-way-kept")
+    header = d / "target/include/linux/quxfb.h"
+    header.write_text(header.read_text().replace("\t\tchar *screen_buffer;\n", ""))
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "`screen_buffer`" in h.reason
+
+
+def test_member_of_a_renamed_struct_with_other_members_needs_review(tmp_path):
+    d = _variant(tmp_path, "struct-member-type-renamed-same-members")
+    header = d / "target/fs/qux/client/quxacl.h"
+    header.write_text(header.read_text().replace("\t__le32 sub_auth[15];\n", "\t__le32 sub_auth[15];\n\t__u8 pad;\n"))
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "`parsed.owner`" in h.reason

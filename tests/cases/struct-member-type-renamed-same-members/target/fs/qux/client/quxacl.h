@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _QUXACL_H
+#define _QUXACL_H
+
+struct cifs_sid {
+	__u8 revision;
+	__u8 num_subauth;
+	__u8 authority[6];
+	__le32 sub_auth[15];
+} __packed;
+
+#endif
