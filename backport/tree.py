@@ -71,6 +71,11 @@ class Tree:
         """Which of ``names`` occur as whole words in files under ``paths``."""
         raise NotImplementedError
 
+    def absent(self, name: str, paths: tuple[str, ...]) -> bool:
+        """``name`` is known, from a search already made, to occur as a word in no file under
+        ``paths``; False when that is not known (nothing is searched here)."""
+        return False
+
     def stored(self, path: str) -> tuple[str, str] | None:
         """(mode, object id) of the file as a repository stores it; None where no repository
         holds this text (a plain directory, a file a series changed)."""
@@ -157,6 +162,9 @@ class GitTree(Tree):
 
     def words(self, names, paths):
         return self.repo.words(self.commit, tuple(names), tuple(paths))
+
+    def absent(self, name, paths):
+        return self.repo.absent(self.commit, name, tuple(paths))
 
     def stored(self, path: str) -> tuple[str, str] | None:
         return self.repo.stored(self.commit, path)
@@ -407,6 +415,14 @@ class Repository:
             known.update(answers)
         return {n for n in names if known[n]}
 
+    def absent(self, commit: str, name: str, paths: tuple[str, ...]) -> bool:
+        """``words`` of this commit already found ``name`` nowhere under directories that hold
+        every one of ``paths`` (``dir`` or ``dir/*.h`` under them): no search of them can find it."""
+        for (done, spec), known in self._present.items():
+            if done == commit and known.get(name) is False and _covered(paths, spec):
+                return True
+        return False
+
     def _absent_elsewhere(self, commit: str, names: list[str], paths: tuple[str, ...]) -> dict[str, bool]:
         """Whether ``names`` occur under ``paths``, for those another commit's search of the same
         paths found nowhere: only this commit's files that differ from that commit's can hold them
@@ -432,6 +448,14 @@ class Repository:
         args += [x for n in names for x in ("-e", n)] + [commit, "--", *paths]
         out = subprocess.run(args, capture_output=True).stdout
         return set(decode(out).split()) & set(names)
+
+
+def _covered(paths: tuple[str, ...], spec: tuple[str, ...]) -> bool:
+    """Every file ``paths`` select is under one of the plain directories of ``spec`` (a spec
+    with any pathspec magic or glob is not read: it answers nothing here)."""
+    if not paths or any(s.startswith(":") or any(c in s for c in "*?[") for s in spec):
+        return False
+    return all(not p.startswith(":") and any(p == d or p.startswith(d + "/") for d in spec) for p in paths)
 
 
 class DirTree(Tree):
