@@ -283,6 +283,40 @@ def test_overlay_grep_reads_a_fixed_string_a_line(trees):
     assert not over.absent("nowhere_at_all", ("mm",))  # the overlay's own files may hold any name
 
 
+def test_a_streamed_search_of_another_commit_answers_for_the_files_both_share(tmp_path):
+    """A search stopped early in one commit (a struct's first body, an arity lookup's 40 files)
+    gives another commit its hits in the files the two share; only the files that differ are
+    searched there, and past where the first stopped the commit's own search gives the rest:
+    every prefix read is the one a fresh repository reads, and so is the whole."""
+    import itertools
+    from contextlib import closing
+    heads = {f"include/linux/h{i:02}.h": f"struct s{i} {{\n\tint a;\n}};\nstruct s *p{i};\n" for i in range(30)}
+    heads["include/linux/h05.h"] += "struct s {\n\tint one;\n};\n"
+    moved = {**heads, "include/linux/h03.h": "struct s *first;\n", "include/linux/h20.h": "struct s {\n\tint two;\n};\n"}
+    repo = make_repo(tmp_path / "r", {"v1": heads, "v2": {**moved, "include/linux/h05.h": "/* gone */\n"},
+                                      "v3": {**heads, "include/linux/h29.h": "struct s *last;\n"}})
+    fresh = Repository(str(repo))
+    for stop in (1, 3, 8, None):
+        r = Repository(str(repo))
+        streams = []
+        real = r._stream
+
+        def spy(key, real=real, streams=streams):
+            streams.append(key[2])
+            return real(key)
+
+        r._stream = spy
+        for tag in ("v1", "v2", "v3", "v2"):
+            commit = r.resolve(tag)
+            args = (commit, "struct s", ("include/*.h",), True, True)
+            with closing(r.grep_iter(*args)) as hits:
+                got = list(itertools.islice(hits, stop)) if stop else list(hits)
+            want = list(fresh.grep_iter(*args))
+            assert got == (want[:stop] if stop else want), (stop, tag)
+        assert any(p[0].startswith(":(literal)") for p in streams[1:])  # the differing files alone, at least once
+        assert streams[0] == ("include/*.h",)
+
+
 # ---------------------------------------------------------------------------
 # diffstat: Python where it can, byte for byte what git apply --stat prints
 
