@@ -89,7 +89,7 @@ class OverlayTree(Tree):
         hits = [h for h in self.inner.grep(pattern, paths=paths, word=word, fixed=fixed) if h[0] not in self.files]
         if not self.files:
             return hits
-        body = re.escape(pattern) if fixed else pattern
+        body = "|".join(map(re.escape, pattern.split("\n"))) if fixed else pattern  # git: one fixed string a line
         try:
             regex = re.compile(rf"\b(?:{body})\b" if word else body)
         except re.error:  # an ERE Python does not read: search the patched files as fixed text

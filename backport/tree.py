@@ -13,6 +13,7 @@ or "... is missing"), never taken for a file that does not exist.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import re
 import subprocess
@@ -70,6 +71,11 @@ class Tree:
     def words(self, names: list[str], paths: tuple[str, ...]) -> set[str]:  # pragma: no cover
         """Which of ``names`` occur as whole words in files under ``paths``."""
         raise NotImplementedError
+
+    def absent(self, name: str, paths: tuple[str, ...]) -> bool:
+        """``name`` is known, from a search already made, to occur as a word in no file under
+        ``paths``; False when that is not known (nothing is searched here)."""
+        return False
 
     def stored(self, path: str) -> tuple[str, str] | None:
         """(mode, object id) of the file as a repository stores it; None where no repository
@@ -157,6 +163,9 @@ class GitTree(Tree):
 
     def words(self, names, paths):
         return self.repo.words(self.commit, tuple(names), tuple(paths))
+
+    def absent(self, name, paths):
+        return self.repo.absent(self.commit, name, tuple(paths))
 
     def stored(self, path: str) -> tuple[str, str] | None:
         return self.repo.stored(self.commit, path)
@@ -360,29 +369,89 @@ class Repository:
     def grep_iter(self, commit, pattern, paths, word, fixed) -> Generator[tuple[str, int, str], None, None]:
         """The hits as git prints them (path order); when the caller stops reading, git is stopped
         too: the blobs after the last hit read are never inflated.  What was read is kept: the same
-        search again gives it without git, and runs git again only to go further."""
+        search again gives it without git, and runs git again only to go further.  The same search
+        of another commit, as far as it was read, answers for the files the two commits share
+        (``_reused``)."""
         key = (commit, pattern, paths, word, fixed)
+        fresh = key not in self._streamed
         read, complete = self._streamed.setdefault(key, ([], [False]))
         yield from list(read)
         if complete[0]:
             return
+        hits = (self._reused(key) if fresh else None) or self._stream(key)
+        skip = len(read)
+        with closing(hits):
+            for hit in hits:
+                if skip:
+                    skip -= 1
+                    continue
+                read.append(hit)
+                yield hit
+            complete[0] = True
+
+    def _stream(self, key: tuple) -> Generator[tuple[str, int, str], None, None]:
+        """One git grep's hits as it prints them; git is killed when the reader stops."""
         proc = subprocess.Popen(self._grep_argv(*key), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None  # a pipe
-        skip = len(read)
         try:
             for raw in proc.stdout:
-                for hit in _parse_grep(decode(raw.rstrip(b"\n")), strip=f"{commit}:"):
-                    if skip:
-                        skip -= 1
-                        continue
-                    read.append(hit)
-                    yield hit
-            complete[0] = True
+                yield from _parse_grep(decode(raw.rstrip(b"\n")), strip=f"{key[0]}:")
         finally:
             proc.kill()
             proc.stdout.close()
             proc.wait()
+
+    def _reused(self, key: tuple) -> Generator[tuple[str, int, str], None, None] | None:
+        """This commit's hits from the same streamed search of another commit (the one whose
+        files differ least, then the one read furthest): its hits in the files the two share, this
+        commit's own in the files that differ (a diff of the two trees, no blob read; only those
+        blobs are inflated), merged in git's order (the paths' bytes).  Past the last hit the
+        other search read, nothing is known of the shared files: from there on this commit's own
+        search gives the rest.  None when no other commit made the search (or the paths carry
+        pathspec magic)."""
+        commit, rest = key[0], key[1:]
+        if any(p.startswith(":") for p in key[2]):
+            return None
+        done = [(c, r, k[0]) for (c, *same), (r, k) in self._streamed.items()
+                if tuple(same) == rest and c != commit and (r or k[0])]
+        try:
+            ranked = [(len(self.differing(c, commit, key[2])), not k, -len(r), c, r, k) for c, r, k in done]
+        except subprocess.CalledProcessError:
+            return None
+        if not ranked:
+            return None
+        *_, other, read, complete = min(ranked)
+        return self._merged(key, list(read), complete, self.differing(other, commit, key[2]))
+
+    def _merged(self, key: tuple, theirs: list, complete: bool, changed: tuple[str, ...]):
+        gone = {p.removeprefix(":(literal)") for p in changed}
+        last = None if complete else encode(theirs[-1][0])  # the file the other search stopped in
+        shared = [h for h in theirs if h[0] not in gone]  # (in that file: the first of its hits, if shared)
+        mine = self._chunks(key, changed)
+        yielded = 0
+        try:
+            for hit in heapq.merge(shared, mine, key=lambda h: encode(h[0])):
+                if last is not None and encode(hit[0]) > last:
+                    break
+                yield hit
+                yielded += 1
+            else:
+                if last is None:
+                    return
+        finally:
+            mine.close()
+        with closing(self._stream(key)) as own:  # this commit's own search, less what was given
+            for k, hit in enumerate(own):
+                if k >= yielded:
+                    yield hit
+
+    def _chunks(self, key: tuple, literal: tuple[str, ...]) -> Generator[tuple[str, int, str], None, None]:
+        """The hits of the search in these files (literal pathspecs, in git's order), a git grep
+        for each 2,000 of them, started as the reader gets there."""
+        for at in range(0, len(literal), 2000):  # literal pathspecs: well inside the argument limits
+            with closing(self._stream((key[0], key[1], literal[at:at + 2000], *key[3:]))) as hits:
+                yield from hits
 
     @lru_cache(maxsize=64)  # noqa: B019 - a Repository lives for the whole run
     def differing(self, one: str, other: str, glob: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -406,6 +475,14 @@ class Repository:
                 answers.update({n: n in found for n in rest})
             known.update(answers)
         return {n for n in names if known[n]}
+
+    def absent(self, commit: str, name: str, paths: tuple[str, ...]) -> bool:
+        """``words`` of this commit already found ``name`` nowhere under directories that hold
+        every one of ``paths`` (``dir`` or ``dir/*.h`` under them): no search of them can find it."""
+        for (done, spec), known in self._present.items():
+            if done == commit and known.get(name) is False and _covered(paths, spec):
+                return True
+        return False
 
     def _absent_elsewhere(self, commit: str, names: list[str], paths: tuple[str, ...]) -> dict[str, bool]:
         """Whether ``names`` occur under ``paths``, for those another commit's search of the same
@@ -432,6 +509,14 @@ class Repository:
         args += [x for n in names for x in ("-e", n)] + [commit, "--", *paths]
         out = subprocess.run(args, capture_output=True).stdout
         return set(decode(out).split()) & set(names)
+
+
+def _covered(paths: tuple[str, ...], spec: tuple[str, ...]) -> bool:
+    """Every file ``paths`` select is under one of the plain directories of ``spec`` (a spec
+    with any pathspec magic or glob is not read: it answers nothing here)."""
+    if not paths or any(s.startswith(":") or any(c in s for c in "*?[") for s in spec):
+        return False
+    return all(not p.startswith(":") and any(p == d or p.startswith(d + "/") for d in spec) for p in paths)
 
 
 class DirTree(Tree):

@@ -388,7 +388,8 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
     if not any(b.get(name) == n for calls in wanted.values() for name, n in calls.items()):
         return out  # no finding can follow, whatever the target says: its search is not needed
     t = arity.lookup(target, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
-                     _near((h.scope.target_path for h in todo), "include/linux"))
+                     _near((h.scope.target_path for h in todo), "include/linux"),
+                     needed={name for calls in wanted.values() for name, n in calls.items() if b.get(name) == n})
     for h in todo:
         for name, n in sorted(wanted[h.key].items()):
             if name in b and name in t and b[name] != t[name] and n == b[name]:

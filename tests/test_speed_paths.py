@@ -236,6 +236,87 @@ def test_arity_lookup_around_hits_equals_whole_files(tmp_path):
     assert found == {"x_two": 2, "x_one": 1, "x_three": 3}
 
 
+def test_arity_lookup_skips_what_a_symbol_search_found_nowhere(trees):
+    """A name ``words`` found nowhere under the directories is left out of the search (it gives
+    no hit), and the search is not made when only such names are needed; the counts read are
+    the ones a fresh repository finds, and the fixed-string search selects the ERE's lines."""
+    from backport import arity
+    tree = trees[0]
+    greps = []
+    real = tree.repo.grep_iter
+
+    def spy(commit, pattern, paths, word, fixed):
+        greps.append(pattern)
+        return real(commit, pattern, paths, word, fixed)
+
+    tree.repo.grep_iter = spy
+    try:
+        assert not tree.absent("nowhere_at_all", ("mm/*.h", "include/linux/*.h"))  # nothing known yet
+        assert tree.words(["nowhere_at_all", "proto_only"], ("include", "mm")) == {"proto_only"}
+        assert tree.absent("nowhere_at_all", ("mm/*.h", "include/linux/*.h", "mm/*.c"))
+        assert not tree.absent("proto_only", ("include/linux/*.h",))  # it is there
+        assert not tree.absent("nowhere_at_all", ("kernel/*.c",))  # not searched there
+        assert not tree.absent("nowhere_at_all", (":(exclude)include",))
+        near = ("include/linux", "mm")
+        assert arity.lookup(tree, {"nowhere_at_all"}, [], near, needed={"nowhere_at_all"}) == {}
+        assert greps == []
+        found = arity.lookup(tree, {"nowhere_at_all", "proto_only", "in_header"}, [], near)
+        assert greps == ["in_header\nproto_only"]
+        fresh = GitTree(Repository(str(tree.repo.path)), "v1")
+        assert found == arity.lookup(fresh, {"nowhere_at_all", "proto_only", "in_header"}, [], near)
+        assert found == {"proto_only": 1, "in_header": 1}
+        paths = ("include/linux/*.h", "mm/*.c", "kernel/*.c", "drivers/*.c")
+        names = ["in_header", "moved_here", "far_away", "in_parent"]
+        assert fresh.grep("\n".join(names), paths=paths, word=True, fixed=True) \
+            == fresh.grep("|".join(names), paths=paths, word=True, fixed=False) != []
+    finally:
+        tree.repo.grep_iter = real
+
+
+def test_overlay_grep_reads_a_fixed_string_a_line(trees):
+    from backport.overlay import OverlayTree
+    over = OverlayTree(trees[0])
+    over.update({"mm/new.c": "int a = in_header(1);\nint b = moved_here();\nint c = twice();\n"})
+    hits = over.grep("in_header\nmoved_here", paths=("mm/*.c",), word=True, fixed=True)
+    assert sorted((p, n) for p, n, _ in hits) == [("mm/memory.c", 3), ("mm/mmu_gather.c", 1), ("mm/new.c", 1),
+                                                  ("mm/new.c", 2)]
+    assert not over.absent("nowhere_at_all", ("mm",))  # the overlay's own files may hold any name
+
+
+def test_a_streamed_search_of_another_commit_answers_for_the_files_both_share(tmp_path):
+    """A search stopped early in one commit (a struct's first body, an arity lookup's 40 files)
+    gives another commit its hits in the files the two share; only the files that differ are
+    searched there, and past where the first stopped the commit's own search gives the rest:
+    every prefix read is the one a fresh repository reads, and so is the whole."""
+    import itertools
+    from contextlib import closing
+    heads = {f"include/linux/h{i:02}.h": f"struct s{i} {{\n\tint a;\n}};\nstruct s *p{i};\n" for i in range(30)}
+    heads["include/linux/h05.h"] += "struct s {\n\tint one;\n};\n"
+    moved = {**heads, "include/linux/h03.h": "struct s *first;\n", "include/linux/h20.h": "struct s {\n\tint two;\n};\n"}
+    repo = make_repo(tmp_path / "r", {"v1": heads, "v2": {**moved, "include/linux/h05.h": "/* gone */\n"},
+                                      "v3": {**heads, "include/linux/h29.h": "struct s *last;\n"}})
+    fresh = Repository(str(repo))
+    for stop in (1, 3, 8, None):
+        r = Repository(str(repo))
+        streams = []
+        real = r._stream
+
+        def spy(key, real=real, streams=streams):
+            streams.append(key[2])
+            return real(key)
+
+        r._stream = spy
+        for tag in ("v1", "v2", "v3", "v2"):
+            commit = r.resolve(tag)
+            args = (commit, "struct s", ("include/*.h",), True, True)
+            with closing(r.grep_iter(*args)) as hits:
+                got = list(itertools.islice(hits, stop)) if stop else list(hits)
+            want = list(fresh.grep_iter(*args))
+            assert got == (want[:stop] if stop else want), (stop, tag)
+        assert any(p[0].startswith(":(literal)") for p in streams[1:])  # the differing files alone, at least once
+        assert streams[0] == ("include/*.h",)
+
+
 # ---------------------------------------------------------------------------
 # diffstat: Python where it can, byte for byte what git apply --stat prints
 
