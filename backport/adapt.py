@@ -25,7 +25,7 @@ from .regenerate import rewrite
 from .renames import RenameMap, explained
 from .sources import Sources, is_c
 from .tree import Tree, kernel_version
-from .verify import member_kept, still_defined
+from .verify import member_kept, order_matters, still_defined
 
 
 def adapt_hunks(work: list[HunkWork], renames: RenameMap, base: Sources, tsrc: Sources, scratch) -> None:
@@ -335,13 +335,13 @@ def _settle_by_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None
     s, p = w.located
     base_text, target_text = base.text(s.base_path), tsrc.text(s.target_path)
     merged = merge.merge_hunk(base_text, target_text, blocks(w.hunk), scratch) if base_text and target_text else None
-    if not merged:
-        return
     edits, notes = list(p.edits), list(p.notes)
     for choice in p.choices:
         mine = next((e for e in edits if e.start == choice.at and not e.removed), None)
-        theirs = [e for e in merged if not e.removed and choice.low <= e.start <= choice.high
+        theirs = [e for e in merged or () if not e.removed and choice.low <= e.start <= choice.high
                   and mine is not None and _same_lines(e.added, mine.added)]
+        if len(theirs) != 1 and choice.note in notes:
+            notes[notes.index(choice.note)] = _unconfirmed(w, s, choice, mine.added if mine else ())
         if mine is None or len(theirs) != 1 or theirs[0].start == mine.start:
             continue
         edits[edits.index(mine)] = theirs[0]
@@ -349,6 +349,20 @@ def _settle_by_merge(w: HunkWork, base: Sources, tsrc: Sources, scratch) -> None
                                            f"{theirs[0].start}, where git merge-file puts it")
         w.strategy = merge.STRATEGY
     w.placement = replace(p, edits=tuple(sorted(edits, key=lambda e: e.start)), notes=tuple(notes))
+
+
+def _unconfirmed(w: HunkWork, s: Scope, choice, added: tuple[str, ...]) -> str:
+    """An insertion between anchors the target has apart that ``git merge-file`` does not place
+    between them either: where among the target's lines it goes is a guess, for review when the
+    order can matter (the lines between share a name with the added ones, or change the flow).
+    Gives the placement's note as it now reads."""
+    between = s.target_file.lines[choice.low - 1:choice.high - 1]
+    if not order_matters(between, added):
+        return f"{choice.note}; those lines share no name with the added ones and do not change the flow"
+    guess = (f"{choice.note}, a guess: git merge-file does not place it between them either, and those "
+             "lines share names with the added ones or change the flow")
+    w.add(FindingKind.PLACEMENT, Severity.REVIEW, guess)
+    return guess
 
 
 def _same_lines(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

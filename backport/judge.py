@@ -73,7 +73,7 @@ def judge(facts: Facts) -> Judgement:
     blocked = _first(findings, severity=Severity.BLOCK)
     if blocked or facts.placed is None:
         return _refused(Verdict.CONFLICT, blocked, findings)
-    review = _first(findings, severity=Severity.REVIEW)
+    review = _reason_for_review(findings)
     warnings = _messages(findings)
     if review:
         return Judgement(Verdict.CONFLICT, f"placed, but {review.message} (review the added lines)", warnings)
@@ -104,6 +104,13 @@ def _clean(p: Placed, findings: tuple[Finding, ...]) -> tuple[Verdict, str]:
     if p.repaired:
         return Verdict.WHITESPACE, "applies once its damaged whitespace is repaired against the base"
     return Verdict.EXACT, "applies as is"
+
+
+def _reason_for_review(findings) -> Finding | None:
+    """The review finding to give as the reason: one that says what may not build or may mean
+    something else first, before one that says where the lines went is a guess."""
+    reviews = [f for f in findings if f.severity is Severity.REVIEW]
+    return next((f for f in reviews if f.kind is not FindingKind.PLACEMENT), reviews[0] if reviews else None)
 
 
 def _first(findings, *, kinds=None, severity=None) -> Finding | None:

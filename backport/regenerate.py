@@ -129,6 +129,17 @@ def rewrite(line: str, code: dict[str, str], comments: dict[str, str] | None = N
     return new_head + new_tail, used + used2
 
 
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def _code_in_prose(text: str, m: re.Match) -> bool:
+    """A name in a comment that reads as code: not a plain lower-case word, or written as code
+    (``name()``, ``->name``, ``&name``, ``@name``)."""
+    if not _PLAIN_WORD.fullmatch(m.group(1)):
+        return True
+    return bool(re.match(r"\s*\(", text[m.end():]) or re.search(r"(?:->|[.&*@])$", text[:m.start()]))
+
+
 def _swap(text: str, renames: dict[str, str], keep_strings: bool) -> tuple[str, list[str]]:
     used: list[str] = []
     if not renames or not text:
@@ -139,8 +150,8 @@ def _swap(text: str, renames: dict[str, str], keep_strings: bool) -> tuple[str, 
         used.append(m.group(1))
         return renames[m.group(1)]
 
-    if not keep_strings:
-        return pattern.sub(swap, text), used
+    if not keep_strings:  # a comment: prose words stay ("a controller left mastering the bus")
+        return pattern.sub(lambda m: swap(m) if _code_in_prose(text, m) else m.group(0), text), used
     pieces, pos = [], 0
     for start, end in literal_spans(text):
         pieces.append(pattern.sub(swap, text[pos:start]))

@@ -624,6 +624,22 @@ class _StructLookup:
         return False
 
 
+_TYPES = frozenset("u8 u16 u32 u64 s8 s16 s32 s64 __u8 __u16 __u32 __u64 __le16 __le32 __le64 __be16 __be32 __be64 "
+                   "size_t ssize_t loff_t gfp_t uint int8_t uint8_t uint16_t uint32_t uint64_t unsigned".split())
+_FLOW = re.compile(r"^\s*(?:return\b|goto\b|break\b|continue\b|[A-Za-z_]\w*:(?!:)|#|[{}])|[{}]\s*$")
+
+
+def order_matters(between, added) -> bool:
+    """Lines the target has between an insertion's anchors could not trade places with the added
+    lines without changing what the code does: they return, jump, open or close a block, are a
+    label or a preprocessor line, or share a name (a variable, a function, a member) with them."""
+    code = [code_of(x) for x in between if x.strip()]
+    if any(_FLOW.search(x) for x in code):
+        return True
+    names = lambda lines: {n for x in lines for n in identifiers(code_of(x))} - _KEYWORDS - _TYPES
+    return bool(names(between) & names(added))
+
+
 def member_kept(base: Tree, target: Tree, s: Scope, added: list[str], member: str) -> bool:
     """Every ``x->member`` (``x.member``) the added lines write is a member of the struct of ``x``
     in the target with the base's type (``x`` declared by the added lines, the hunk's function or

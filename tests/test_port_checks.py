@@ -135,7 +135,18 @@ def test_added_condition_the_target_kept_is_clean(tmp_path):
 
 def test_insertion_among_several_new_statements_needs_review():
     [h] = _hunks(CASES / "insertion-among-statements-the-target-added")
-    assert h.verdict is Verdict.CONFLICT and "is a guess" in h.reason
+    assert h.verdict is Verdict.CONFLICT and "a guess" in h.reason
+
+
+def test_insertion_next_to_one_new_statement_using_its_names_needs_review(tmp_path):
+    """One new statement between the anchors that shares a name with the added line (`mapping`):
+    before or after it is a guess git merge-file does not settle, and the order can matter."""
+    d = _variant(tmp_path, "insertion-among-statements-the-target-added")
+    src = d / "target/mm/quxpaged.c"
+    src.write_text(src.read_text().replace("\t__folio_set_locked(new_folio);\n\tif (mapping_use_swap(mapping))\n"
+                                           "\t\t__folio_set_swapbacked(new_folio);\n\tnew_folio->index = start;\n", ""))
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "a guess" in h.reason and "share names" in h.reason
 
 
 def test_insertion_next_to_one_new_statement_stays_clean(tmp_path):
