@@ -636,8 +636,12 @@ def order_matters(between, added) -> bool:
     code = [code_of(x) for x in between if x.strip()]
     if any(_FLOW.search(x) for x in code):
         return True
-    names = lambda lines: {n for x in lines for n in identifiers(code_of(x))} - _KEYWORDS - _TYPES
-    return bool(names(between) & names(added))
+    return bool(_names_in(between) & _names_in(added))
+
+
+def _names_in(lines) -> set[str]:
+    """The names the code of ``lines`` uses, C keywords and basic types left out."""
+    return {n for x in lines for n in identifiers(code_of(x))} - _KEYWORDS - _TYPES
 
 
 def member_kept(base: Tree, target: Tree, s: Scope, added: list[str], member: str) -> bool:
