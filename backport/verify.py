@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -171,8 +170,8 @@ def check_symbols(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: 
     out: dict[int, list[Finding]] = {h.key: [] for h in todo}
     if not todo:
         return out
-    added_by = Counter(n for lines in all_added for n in set(identifiers("\n".join(lines))))
-    names = {h.key: _names(h, added_by) for h in todo}
+    defined = patch_defines(all_added)
+    names = {h.key: _names(h, defined) for h in todo}
     near = Near(_near(h.scope.base_path for h in todo), _near(h.scope.target_path for h in todo),
                 tuple(sorted({h.scope.target_path for h in todo})))
     lacking, new = _lookup(set().union(*names.values()), todo, base, target, near)
@@ -227,9 +226,15 @@ def undeclared_names(h: HunkCode, candidates: set[str]) -> set[str]:
 
 
 def declared_names(h: HunkCode) -> set[str]:
-    """Names the hunk's added lines declare: locals, labels, #define'd names and macro parameters."""
+    """Names the hunk's added lines declare: locals, parameters, labels, #define'd names and
+    macro parameters."""
+    return declared_in(h.added)
+
+
+def declared_in(lines) -> set[str]:
+    """Names ``lines`` declare (see ``declared_names``)."""
     declared, in_define = set(), False
-    for line in h.added:
+    for line in lines:
         code = code_of(line)
         stripped = code.strip()
         if in_define or stripped.startswith("#"):
@@ -238,7 +243,7 @@ def declared_names(h: HunkCode) -> set[str]:
             continue
         declared.update(re.findall(r"^\s*(?!case\b|default\b)([A-Za-z_]\w*)\s*:(?!:)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?:struct|union|enum)\s+\w+\s*\**\s*(\w+)", code))
-        declared.update(m.group(1) for m in re.finditer(r"\b(?!return\b|goto\b|else\b|case\b|sizeof\b|do\b)[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,]", code))
+        declared.update(m.group(1) for m in re.finditer(r"\b(?!return\b|goto\b|else\b|case\b|sizeof\b|do\b)[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,)]", code))
         for pattern in (_DEFINING_MACRO, _PER_CPU, _FUNC_DECL, _ENUMERATOR):
             m = pattern.match(code)
             if m and not (pattern is _FUNC_DECL and m.start(1) == 0 and m.group(1).isupper()):
@@ -329,11 +334,30 @@ def _differing_headers(base: Tree, target: Tree) -> tuple[str, ...] | None:
     return None
 
 
-def _names(h: HunkCode, added_by: Counter) -> set[str]:
-    """Names the added lines use, less those the patch's other hunks add."""
+def _names(h: HunkCode, defined: set[str]) -> set[str]:
+    """Names the added lines use, less those the patch defines (in any of its hunks): a name
+    the other hunks only use is looked for like any other."""
     code, mentioned = used_symbols(list(h.added))
-    own = set(identifiers("\n".join(h.added)))
-    return {n for n in code | mentioned if added_by[n] - (n in own) == 0}
+    return (code | mentioned) - defined
+
+
+_DEFINES = (re.compile(r"^([A-Za-z_]\w*)\s*\([^;]*$"),  # a function's name opening its line: "foo(struct x *a,"
+            re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?:=[^;]*)?,?\s*$"),  # an enumerator: "\tFOO_BAR = 4,"
+            re.compile(r"\b(?:struct|union|enum)\s+([A-Za-z_]\w*)\s*\{"),  # a tag: "struct foo {"
+            re.compile(r"^\s*typedef\b.*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;"))  # "typedef u32 foo_t;"
+
+
+def patch_defines(all_added) -> set[str]:
+    """Names the patch's added lines define: ``defined_by`` (macros, variables, function heads),
+    and enumerators, struct/union/enum tags, typedefs, names a DEFINE_*()/DECLARE_*() declares
+    (``static DEFINE_MUTEX(qux_lock);``)."""
+    lines = [x for added in all_added for x in added]
+    out = defined_by(lines) | declared_in(lines)
+    for line in lines:
+        code = code_of(line)
+        out.update(m.group(1) for pattern in _DEFINES for m in [pattern.search(code)] if m)
+        out.update(m.group(1) for pattern in (_DEFINING_MACRO, _PER_CPU) for m in [pattern.match(code.strip())] if m)
+    return out
 
 
 def _lookup(names: set[str], todo: list[HunkCode], base: Tree, target: Tree, near: Near) -> tuple[set[str], set[str]]:

@@ -293,3 +293,33 @@ def test_member_of_a_renamed_struct_with_other_members_needs_review(tmp_path):
     header.write_text(header.read_text().replace("\t__le32 sub_auth[15];\n", "\t__le32 sub_auth[15];\n\t__u8 pad;\n"))
     [h] = _hunks(d)
     assert h.verdict is Verdict.CONFLICT and "`parsed.owner`" in h.reason
+
+
+# --- what the patch defines, in any of its hunks ---------------------------------------------
+
+def test_patch_defines_reads_definitions_not_mentions():
+    from backport.verify import patch_defines
+    added = [("+static bool qux_is_eth(const struct sk_buff *skb)", "+{"),
+             ("+\tQUX_STATE_NEW = 4,", "+\tQUX_STATE_OLD,", "+struct qux_meta {", "+typedef u32 qux_id_t;",
+              "+static DEFINE_MUTEX(qux_lock);", "+qux_reset(struct qux *q,"),
+             ("+\t\tqstats_cpu_drop_inc(q->cpu_qstats);", "+\tif (!qux_is_eth(skb))")]
+    got = patch_defines([tuple(x[1:] for x in a) for a in added])
+    assert {"qux_is_eth", "QUX_STATE_NEW", "QUX_STATE_OLD", "qux_meta", "qux_id_t", "qux_lock", "qux_reset"} <= got
+    assert "qstats_cpu_drop_inc" not in got  # used by a hunk, defined by none
+
+
+def test_name_two_hunks_use_and_nothing_defines_needs_review(tmp_path):
+    """`qux_flush_tx_ring()` called by two hunks of the patch: a call in the other hunk defines
+    nothing, so each hunk is told the name is defined nowhere (before, a use elsewhere in the
+    patch was taken for a definition, and both hunks were clean)."""
+    d = _variant(tmp_path, "helper-from-another-file-of-the-commit")
+    patch = d / "patch.diff"
+    first = ("@@ -7,5 +7,6 @@ static int qux_open(struct net_device *ndev)\n"
+             " \tstruct qux_priv *priv = netdev_priv(ndev);\n \n+\tqux_flush_tx_ring(priv);\n"
+             " \tqux_start_queues(priv);\n \treturn 0;\n }\n")
+    text = patch.read_text()
+    at = text.index("@@")
+    patch.write_text(text[:at] + first + text[at:].replace("@@ -16,5 +16,6 @@", "@@ -16,5 +17,6 @@"))
+    hunks = _hunks(d)
+    assert [h.verdict for h in hunks] == [Verdict.CONFLICT, Verdict.CONFLICT]
+    assert all("`qux_flush_tx_ring`" in h.reason for h in hunks)
