@@ -244,6 +244,7 @@ def declared_in(lines) -> set[str]:
         declared.update(re.findall(r"^\s*(?!case\b|default\b)([A-Za-z_]\w*)\s*:(?!:)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?:struct|union|enum)\s+\w+\s*\**\s*(\w+)", code))
         declared.update(m.group(1) for m in re.finditer(r"\b(?!return\b|goto\b|else\b|case\b|sizeof\b|do\b)[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[=;\[,)]", code))
+        declared.update(_FUNC_POINTER.findall(code))
         for pattern in (_DEFINING_MACRO, _PER_CPU, _FUNC_DECL, _ENUMERATOR):
             m = pattern.match(code)
             if m and not (pattern is _FUNC_DECL and m.start(1) == 0 and m.group(1).isupper()):
@@ -254,6 +255,7 @@ def declared_in(lines) -> set[str]:
 _DEFINING_MACRO = re.compile(r"^(?:static\s+)?(?:DEFINE|DECLARE)_(?!PER_CPU)\w*\(\s*([A-Za-z_]\w*)\s*[,)]")  # DEFINE_MUTEX(x), DEFINE_CLASS(x, ...)
 _PER_CPU = re.compile(r"^(?:static\s+)?(?:DEFINE|DECLARE)_PER_CPU\w*\([^,()]+,\s*([A-Za-z_]\w*)\s*\)")  # (type, name)
 _FUNC_DECL = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")  # a definition or prototype, column 0
+_FUNC_POINTER = re.compile(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(")  # "void (*opt_child_init)(struct sock *newsk,"
 _ENUMERATOR = re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?:=[^;]*)?,?\s*$")
 
 

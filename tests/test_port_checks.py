@@ -302,9 +302,10 @@ def test_patch_defines_reads_definitions_not_mentions():
     added = [("+static bool qux_is_eth(const struct sk_buff *skb)", "+{"),
              ("+\tQUX_STATE_NEW = 4,", "+\tQUX_STATE_OLD,", "+struct qux_meta {", "+typedef u32 qux_id_t;",
               "+static DEFINE_MUTEX(qux_lock);", "+qux_reset(struct qux *q,"),
-             ("+\t\tqstats_cpu_drop_inc(q->cpu_qstats);", "+\tif (!qux_is_eth(skb))")]
+             ("+\t\tqstats_cpu_drop_inc(q->cpu_qstats);", "+\tif (!qux_is_eth(skb))",
+              "+\t\t\t\t  void (*opt_child_init)(struct sock *newsk,")]
     got = patch_defines([tuple(x[1:] for x in a) for a in added])
-    assert {"qux_is_eth", "QUX_STATE_NEW", "QUX_STATE_OLD", "qux_meta", "qux_id_t", "qux_lock", "qux_reset"} <= got
+    assert {"qux_is_eth", "QUX_STATE_NEW", "QUX_STATE_OLD", "qux_meta", "qux_id_t", "qux_lock", "qux_reset", "opt_child_init"} <= got
     assert "qstats_cpu_drop_inc" not in got  # used by a hunk, defined by none
 
 
