@@ -249,7 +249,7 @@ def declared_in(lines) -> set[str]:
             m = pattern.match(code)
             if m and not (pattern is _FUNC_DECL and m.start(1) == 0 and m.group(1).isupper()):
                 declared.add(m.group(1))  # (an upper-case name at column 0 is a macro invoked, not defined)
-    return declared
+    return declared | declared_locals(lines)  # every declarator of `size_t i, n = 0;`
 
 
 _DEFINING_MACRO = re.compile(r"^(?:static\s+)?(?:DEFINE|DECLARE)_(?!PER_CPU)\w*\(\s*([A-Za-z_]\w*)\s*[,)]")  # DEFINE_MUTEX(x), DEFINE_CLASS(x, ...)
