@@ -79,12 +79,32 @@ def cmd_merge(args) -> int:
     parts = [json.loads(Path(p).read_text()) for p in args.parts]
     merged = dict(parts[0])
     merged["cases"] = [c for p in parts for c in p["cases"]]
+    if args.tools_from:
+        others = [json.loads(Path(p).read_text()) for p in args.tools_from]
+        merged["tools"] = run.join_tools(merged["cases"], [c for o in others for c in o["cases"]], merged["tools"])
     merged["summary"] = run.summarise(merged["cases"], merged["tools"])
     merged["selection"] = parts[0]["selection"].replace(
         "direction=backport", "direction=both (run as two processes, one per direction)")
     Path(args.json).write_text(json.dumps(merged, indent=1) + "\n")
     Path(args.markdown).write_text(report.render(merged))
     print(f"wrote {args.json} and {args.markdown}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    """The per-stratum table of several results files of the same cases, oldest first."""
+    import json
+    from pathlib import Path
+
+    from . import report
+    runs = []
+    for spec in args.runs:
+        label, _, path = spec.partition("=")
+        runs.append((label, json.loads(Path(path).read_text())))
+    table = report.compare_runs(runs)
+    if args.markdown:
+        Path(args.markdown).write_text(table)
+    print(table, end="")
     return 0
 
 
@@ -155,9 +175,15 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("merge", help="one results.json from runs split by direction")
     p.add_argument("parts", nargs="+", help="results JSON files of the same selection")
+    p.add_argument("--tools-from", action="append", metavar="FILE",
+                   help="add the tools of this results file's runs of the same cases (repeatable)")
     p.add_argument("--json", default=str(config.BENCH_DIR / "results.json"))
     p.add_argument("--markdown", default=str(config.BENCH_DIR / "RESULTS.md"))
     p.set_defaults(func=cmd_merge)
+    p = sub.add_parser("compare", help="the per-stratum table of several results files, oldest first")
+    p.add_argument("runs", nargs="+", metavar="LABEL=FILE", help="a results JSON file and its label")
+    p.add_argument("--markdown", help="also write the table here")
+    p.set_defaults(func=cmd_compare)
     p = sub.add_parser("smoke", help="the whole harness on tiny trees, offline, in seconds")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_smoke)

@@ -141,7 +141,7 @@ def compare_runs(runs: list[tuple[str, dict]]) -> str:
     last = runs[-1][1]["summary"]["by_stratum"]
     for key in score.STRATA:
         groups = [r["summary"]["by_stratum"].get(key) for _, r in runs]
-        if not all(groups):
+        if not all(groups) or not last.get(key, {}).get("cases"):
             continue
         n, bs = last[key]["cases"], [g["backport"] for g in groups]
         cells = ([pct(b["l1"], n) for b in bs] + [pct(b["clean_wrong"], b["claimed_clean"]) for b in bs]

@@ -70,6 +70,20 @@ def in_strata(case: dict, repo: Path, strata: set[str] | None) -> tuple[bool, di
     return score.stratum(case, easy["l1"]) in strata, {EASY: easy}
 
 
+def join_tools(entries: list[dict], others: list[dict], names: list[str]) -> list[str]:
+    """Give each case of ``entries`` the tools that ``others`` (runs of the same cases, matched
+    by direction and id) ran and it did not; the tool names of the joined results."""
+    by_case = {(o["direction"], o["id"]): o for o in others}
+    added: list[str] = []
+    for e in entries:
+        other = by_case.get((e["direction"], e["id"]))
+        for name, record in (other or {}).get("tools", {}).items():
+            if name not in e["tools"]:
+                e["tools"][name] = record
+                added += [name] if name not in added and name not in names else []
+    return list(names) + added
+
+
 def tool_names(include: list[str] | None, skip_backport: bool) -> list[str]:
     names = include or list(tools.TOOLS)
     return [n for n in names if not (skip_backport and n == "backport")]
