@@ -564,3 +564,25 @@ def test_one_search_for_words_and_their_lines_answers_what_two_did(tmp_path):
     assert verify._found(names, GitTree(shared, "v2"), paths) == {"in_code_one", "in_code_two", "in_code_three",
                                                                   "added_later"}
 
+
+def test_arity_stops_at_a_macro_and_takes_the_first_prototype(tmp_path):
+    """The arity lookup reads the files in path order and stops once every name has a count or
+    is a function-like macro (``#define NAME(``) before any file declares it: a macro has no
+    prototype to count against; a name's count is the first file's that declares it."""
+    from backport import arity
+    files = {
+        "include/linux/a.h": "static inline int a_func(int x, int y)\n{\n\treturn x;\n}\n",
+        "include/linux/b.h": "#define A_MACRO(c) ((void)(c))\n",
+        "include/linux/c.h": "int a_func(int x);\nint A_MACRO(int c, int d);\n",
+    } | {f"include/linux/z{i:02d}.h": "int z;\n/* a_func A_MACRO */\n" for i in range(50)}
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    read = []
+    real = t.read
+    t.read = lambda path: read.append(path) or real(path)  # type: ignore[method-assign]
+    assert arity.lookup(t, {"a_func", "A_MACRO"}, [], ("include/linux",)) == {"a_func": 2}
+    assert read == ["include/linux/a.h", "include/linux/b.h"]  # both known there: the search stops
+    plain = tmp_path / "plain"
+    for rel, text in files.items():
+        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
+        (plain / rel).write_text(text)
+    assert arity.lookup(DirTree(str(plain)), {"a_func", "A_MACRO", "b_none"}, [], ("include/linux",)) == {"a_func": 2}
