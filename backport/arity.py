@@ -9,6 +9,7 @@ in their number of parameters, the hunk is flagged.
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
 from .tree import Tree
 
@@ -89,14 +90,65 @@ def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...],
     if needed is not None and not (set(rest) & needed):
         return found
     if rest:
-        hits: dict[str, list[int]] = {}
-        # several fixed strings (git reads one per line), each a whole word: the lines the ERE
-        # alternation of the names selects, for less of git's CPU
-        for path, no, _ in tree.grep("\n".join(rest), paths=paths, word=True, fixed=True, files=MAX_FILES):
-            hits.setdefault(path, []).append(no)
-        texts = [t for t in (_around(tree.read(p), hits[p]) for p in sorted(hits)[:MAX_FILES]) if t]
-        found.update({k: v for k, v in prototypes(texts, set(rest)).items() if k not in found})
+        found.update({k: v for k, v in _searched(tree, rest, paths).items() if k not in found})
     return found
+
+
+_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)\(")  # a function-like macro
+
+
+class _Counts:
+    """The counts the files give, read one by one in path order: a name takes its count from
+    the first file that declares it; a name a file ``#define``s as a function-like macro
+    before any file declares it has none (a macro has no prototype to count against)."""
+
+    def __init__(self, tree: Tree, names: list[str]):
+        self.tree, self.names = tree, set(names)
+        self.counts: dict[str, int] = {}
+        self.macros: set[str] = set()
+
+    def file(self, path: str, hits: list[tuple[int, str]]) -> None:
+        open_ = self.names - self.macros - set(self.counts)
+        text = _around(self.tree.read(path), [no for no, _ in hits])
+        if text:
+            self.counts.update({k: v for k, v in prototypes([text], self.names).items() if k in open_})
+        self.macros |= {m.group(1) for _, line in hits if (m := _DEFINE.match(line))} & open_ - set(self.counts)
+
+    def done(self) -> bool:
+        return self.names <= self.macros | set(self.counts)
+
+
+def _searched(tree: Tree, names: list[str], paths: tuple[str, ...]) -> dict[str, int]:
+    """Counts from the files under ``paths`` naming ``names`` (``git grep -w``, several fixed
+    strings, git reading one per line: the lines an ERE alternation of the names selects, for
+    less of git's CPU), the first ``MAX_FILES`` in path order, each read around its hits.  The
+    search stops once every name has a count or is known to be a macro.  Hits out of path order
+    (a tree that does not give git's order) are all read and sorted first."""
+    counts = _Counts(tree, names)
+    hits: dict[str, list[tuple[int, str]]] = {}
+    ordered = True
+    with closing(iter(tree.grep_iter("\n".join(names), paths=paths, word=True, fixed=True))) as stream:
+        for path, no, line in stream:
+            if path not in hits:
+                last = next(reversed(hits), None)
+                if ordered and last is not None:
+                    if path < last or not last.isascii():
+                        ordered = False
+                    else:
+                        counts.file(last, hits[last])  # that file's hits are all read
+                        if counts.done() or len(hits) == MAX_FILES:
+                            return dict(counts.counts)
+                hits[path] = []
+            hits[path].append((no, line))
+    if ordered and hits:
+        last = next(reversed(hits))
+        counts.file(last, hits[last])
+        return dict(counts.counts)
+    for path in sorted(hits)[:MAX_FILES]:
+        counts.file(path, hits[path])
+        if counts.done():
+            break
+    return dict(counts.counts)
 
 
 def _around(text: str | None, lines: list[int]) -> str | None:

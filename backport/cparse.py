@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
+from itertools import chain
 
 import tree_sitter
 import tree_sitter_c
@@ -95,7 +96,7 @@ class _Index:
             if f.name not in by_name or f.end - f.start > by_name[f.name].end - by_name[f.name].start:
                 by_name[f.name] = f
         return cls(tuple(u.start for u in units), tuple(f.start for f in functions), by_name,
-                   frozenset(tok for u in units for tok in u.tokens))
+                   frozenset(chain.from_iterable(u.tokens for u in units)))
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def parse(text: str) -> CFile:
     lines = tuple(text.split("\n"))
     walk = _Walk(data)
     walk.visit(root)
-    tokens, comments = _lex(text)
+    tokens, comments = _lex(text, len(lines))
     units = _units(lines, walk.boundaries, tokens, comments)
     functions = _merge_functions(walk.functions, _functions_by_text(lines))
     return CFile.of(lines, units, functions, _count_errors(root))
@@ -233,29 +234,40 @@ def _children(node) -> list[tuple[tree_sitter.Node, str | None]]:
     return out
 
 
-def _lex(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(line, token) for the code and (line, words) for the comments of a C text."""
-    tokens: list[tuple[int, str]] = []
-    comments: list[tuple[int, str]] = []
-    line, pos = 1, 0
+def _lex(text: str, count: int) -> tuple[list[list[str] | None], dict[int, list[str]]]:
+    """The code tokens and the comments' words of a C text of ``count`` lines, by line (0-based):
+    tokens[line] (None: none), comments[line]."""
+    tokens: list[list[str] | None] = [None] * count
+    comments: dict[int, list[str]] = {}
+    line, pos = 0, 0
     for m in _LEXEME.finditer(text):
         line = _code_tokens(text[pos:m.start()], line, tokens)
         lexeme = m.group(0)
         if lexeme[0] in "\"'":
-            tokens.append((line, lexeme))
+            _add(tokens, line, [lexeme])
         else:
-            comments.append((line, comment_words(lexeme)))
+            comments.setdefault(line, []).append(comment_words(lexeme))
         line += lexeme.count("\n")
         pos = m.end()
     _code_tokens(text[pos:], line, tokens)
     return tokens, comments
 
 
-def _code_tokens(chunk: str, line: int, out: list[tuple[int, str]]) -> int:
+def _code_tokens(chunk: str, line: int, out: list[list[str] | None]) -> int:
     pieces = chunk.split("\n")
     for k, piece in enumerate(pieces):
-        out.extend((line + k, t) for t in _TOKEN.findall(piece))
+        found = _TOKEN.findall(piece)
+        if found:
+            _add(out, line + k, found)
     return line + len(pieces) - 1
+
+
+def _add(out: list[list[str] | None], line: int, found: list[str]) -> None:
+    have = out[line]
+    if have is None:
+        out[line] = found
+    else:
+        have.extend(found)
 
 
 def _count_errors(node) -> int:
@@ -278,32 +290,29 @@ def _declarator_name(node, data: bytes) -> str | None:
 
 
 def _units(lines, boundaries, tokens, comments) -> tuple[Unit, ...]:
+    """The units of a file: from each boundary line (a statement's first line, a preprocessor
+    line; line 1) to the next, with the code tokens and comment words of their lines; a unit
+    ends at its last non-blank line, and one with neither tokens nor comments is none."""
     boundaries = set(boundaries) | {i + 1 for i, s in enumerate(lines) if s.lstrip().startswith("#")}
-    owner = _line_owner(lines, boundaries)
-    toks: dict[int, list[str]] = {}
-    for line, tok in tokens:
-        toks.setdefault(owner.get(line, line), []).append(tok)
-    words: dict[int, list[str]] = {}
-    for line, text in comments:
-        words.setdefault(owner.get(line, line), []).append(text)
-    spans: dict[int, int] = {}
-    for line, start in owner.items():
-        spans[start] = max(spans.get(start, start), line)
-    return tuple(
-        Unit(start, end, UnitKind.CODE if toks.get(start) else UnitKind.COMMENT, tuple(toks.get(start, ())),
-             " ".join(words.get(start, ())))
-        for start, end in sorted(spans.items()) if toks.get(start) or words.get(start))
-
-
-def _line_owner(lines, boundaries) -> dict[int, int]:
-    """Map each non-blank line to the first line of the unit it belongs to."""
-    owner, current = {}, None
+    out: list[Unit] = []
+    start, end = 0, 0
+    toks: list[str] = []
+    words: list[str] = []
     for no, text in enumerate(lines, 1):
-        if no in boundaries or current is None:
-            current = no
+        if no in boundaries or start == 0:
+            if toks or words:
+                out.append(Unit(start, end, UnitKind.CODE if toks else UnitKind.COMMENT, tuple(toks), " ".join(words)))
+            start, end, toks, words = no, no, [], []
         if text.strip():
-            owner[no] = current
-    return owner
+            end = no
+            found = tokens[no - 1]
+            if found is not None:
+                toks.extend(found)
+            if no - 1 in comments:
+                words.extend(comments[no - 1])
+    if toks or words:
+        out.append(Unit(start, end, UnitKind.CODE if toks else UnitKind.COMMENT, tuple(toks), " ".join(words)))
+    return tuple(out)
 
 
 def _functions_by_text(lines) -> list[Function]:

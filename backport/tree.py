@@ -72,6 +72,12 @@ class Tree:
         """Which of ``names`` occur as whole words in files under ``paths``."""
         raise NotImplementedError
 
+    def word_lines(self, names: list[str], paths: tuple[str, ...]) -> tuple[set[str], list[str]] | None:
+        """(which of ``names`` occur as whole words under ``paths``, the text of every line there
+        holding one of them as a whole word): ``words`` and the lines ``grep`` gives for them, from
+        one search; None where the tree has no such search (then ask ``words`` and ``grep``)."""
+        return None
+
     def absent(self, name: str, paths: tuple[str, ...]) -> bool:
         """``name`` is known, from a search already made, to occur as a word in no file under
         ``paths``; False when that is not known (nothing is searched here)."""
@@ -164,6 +170,9 @@ class GitTree(Tree):
     def words(self, names, paths):
         return self.repo.words(self.commit, tuple(names), tuple(paths))
 
+    def word_lines(self, names, paths):
+        return self.repo.word_lines(self.commit, tuple(names), tuple(paths))
+
     def absent(self, name, paths):
         return self.repo.absent(self.commit, name, tuple(paths))
 
@@ -194,6 +203,7 @@ class Repository:
         self._streamed: dict[tuple, tuple[list, list[bool]]] = {}
         self._greps: dict[tuple, dict[str, list]] = {}  # (pattern, paths, word, fixed) -> commit -> hits
         self._present: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}  # (commit, paths) -> name -> found
+        self._lines: dict[tuple[str, tuple[str, ...]], dict[str, list[str]]] = {}  # (commit, paths) -> name -> lines
 
     def _git(self, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", self.path, *args], input=data, capture_output=True)
@@ -476,6 +486,42 @@ class Repository:
             known.update(answers)
         return {n for n in names if known[n]}
 
+    def word_lines(self, commit: str, names: tuple[str, ...], paths: tuple[str, ...]) -> tuple[set[str], list[str]]:
+        """``words`` and the lines holding the names found, from one ``git grep -h -w -F`` of the lines
+        (kept per commit and paths, with ``words``'s answers).  Names another commit's search of
+        the same paths found nowhere are looked for in this commit's files that differ only, as
+        ``words`` does; names known to be nowhere are not looked for."""
+        known = self._present.setdefault((commit, paths), {})
+        lines = self._lines.setdefault((commit, paths), {})
+        ask = [n for n in dict.fromkeys(names) if n not in lines and known.get(n) is not False]
+        if ask:
+            elsewhere = self._elsewhere(commit, ask, paths)
+            parts = []
+            if elsewhere is not None:
+                absent, changed = elsewhere
+                parts.append((absent, [ln for at in range(0, len(changed), 2000)  # literal pathspecs
+                                       for ln in self._word_lines(commit, tuple(absent), changed[at:at + 2000])]))
+            rest = [n for n in ask if elsewhere is None or n not in elsewhere[0]]
+            if rest:
+                parts.append((rest, self._word_lines(commit, tuple(rest), paths)))
+            for asked, found in parts:
+                present = present_words(asked, found)
+                known.update({n: n in present for n in asked})
+                for n in asked:
+                    lines[n] = []
+                for text in found:  # each line under the names it holds
+                    for n in present_words(present, [text]) if len(present) > 1 else present:
+                        lines[n].append(text)
+        seen = {n for n in names if known.get(n)}
+        # the text as grep's hits give it: up to the first line break Python sees (a form feed, ...)
+        return seen, [t.splitlines()[0] if t else t for t in dict.fromkeys(t for n in sorted(seen) for t in lines[n])]
+
+    def _word_lines(self, commit: str, names: tuple[str, ...], paths: tuple[str, ...]) -> list[str]:
+        args = ["git", "-C", self.path, *_SMALL_PACK_WINDOWS, "grep", _ONE_THREAD, "-h", "-w", "-F", "-I", "--no-color"]
+        args += [x for n in names for x in ("-e", n)] + [commit, "--", *paths]
+        out = subprocess.run(args, capture_output=True).stdout
+        return decode(out).split("\n")[:-1]
+
     def absent(self, commit: str, name: str, paths: tuple[str, ...]) -> bool:
         """``words`` of this commit already found ``name`` nowhere under directories that hold
         every one of ``paths`` (``dir`` or ``dir/*.h`` under them): no search of them can find it."""
@@ -489,6 +535,18 @@ class Repository:
         paths found nowhere: only this commit's files that differ from that commit's can hold them
         (a diff of the two trees, no blob read), and only they are searched.  A port to several
         stable releases of one series reads each one's few changed headers, not all 23,000."""
+        elsewhere = self._elsewhere(commit, names, paths)
+        if elsewhere is None:
+            return {}
+        absent, changed = elsewhere
+        found: set[str] = set()
+        for at in range(0, len(changed), 2000):  # literal pathspecs: well inside the argument limits
+            found |= self._words(commit, tuple(absent), changed[at:at + 2000])
+        return {n: n in found for n in absent}
+
+    def _elsewhere(self, commit: str, names: list[str], paths: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]] | None:
+        """(the names another commit's search of the same paths found nowhere, the files of this
+        commit that differ from that commit's): those names can be in those files only."""
         other: str | None = None
         absent: list[str] = []
         for (done, spec), known in self._present.items():
@@ -496,12 +554,8 @@ class Repository:
             if len(here) > len(absent):
                 other, absent = done, here
         if other is None:
-            return {}
-        changed = self.differing(other, commit, paths)
-        found: set[str] = set()
-        for at in range(0, len(changed), 2000):  # literal pathspecs: well inside the argument limits
-            found |= self._words(commit, tuple(absent), changed[at:at + 2000])
-        return {n: n in found for n in absent}
+            return None
+        return absent, self.differing(other, commit, paths)
 
     @lru_cache(maxsize=1024)  # noqa: B019 - a Repository lives for the whole run
     def _words(self, commit, names, paths) -> set[str]:
@@ -517,6 +571,22 @@ def _covered(paths: tuple[str, ...], spec: tuple[str, ...]) -> bool:
     if not paths or any(s.startswith(":") or any(c in s for c in "*?[") for s in spec):
         return False
     return all(not p.startswith(":") and any(p == d or p.startswith(d + "/") for d in spec) for p in paths)
+
+
+_WORD = re.compile(r"[A-Za-z0-9_]+")  # git grep -w's word characters (a byte >= 0x80 is none)
+
+
+def present_words(names, lines: list[str]) -> set[str]:
+    """Those of ``names`` that ``git grep -o -w -F`` finds in ``lines``: a whole word, by git's
+    word characters."""
+    names = set(names)
+    plain = {n for n in names if _WORD.fullmatch(n)}
+    text = "\n".join(lines)
+    found = set(_WORD.findall(text)) & plain
+    for n in names - plain:  # a name git's words do not spell (not an ASCII identifier)
+        if re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", text):
+            found.add(n)
+    return found
 
 
 class DirTree(Tree):
@@ -552,6 +622,14 @@ class DirTree(Tree):
         env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(self.root.parent))
         out = subprocess.run(args, capture_output=True, cwd=self.root, env=env).stdout
         return set(decode(out).split()) & set(names)
+
+    def word_lines(self, names, paths):
+        args = ["git", "grep", "--no-index", "-h", "-w", "-F", "-I", "--no-color"]
+        args += [x for n in names for x in ("-e", n)] + ["--", *paths]
+        env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(self.root.parent))
+        out = subprocess.run(args, capture_output=True, cwd=self.root, env=env).stdout
+        lines = decode(out).split("\n")[:-1]
+        return present_words(names, lines), [t.splitlines()[0] if t else t for t in lines]
 
     def _run_grep(self, pattern, paths, word, fixed):
         args = ["git", "grep", "--no-index", *_grep_args(pattern, word, fixed), "--", *paths]

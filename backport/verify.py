@@ -112,18 +112,22 @@ def _found(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     for chunk in range(0, len(names), 64):
         part = names[chunk:chunk + 64]
-        seen = target.words(part, paths)
-        found.update(_in_code(sorted(seen), target, paths))
+        hits = target.word_lines(part, paths)  # the names found and their lines, from one search
+        seen, lines = hits if hits is not None else (target.words(part, paths), None)
+        found.update(_in_code(sorted(seen), target, paths, lines))
     return found
 
 
-def _in_code(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
-    """Of names known to occur under ``paths``, those with a hit outside comments and strings."""
+def _in_code(names: list[str], target: Tree, paths: tuple[str, ...], lines: list[str] | None = None) -> set[str]:
+    """Of names known to occur under ``paths``, those with a hit outside comments and strings
+    (``lines``: the text of the lines there that hold them, when known)."""
     if not names:
         return set()
     found: set[str] = set()
     wanted = set(names)
-    for _, _, text in target.grep("|".join(names), paths=paths, word=True, fixed=False):
+    if lines is None:
+        lines = [text for _, _, text in target.grep("|".join(names), paths=paths, word=True, fixed=False)]
+    for text in lines:
         found.update(wanted & set(identifiers(code_of(text))))
         if found == wanted:
             break

@@ -426,8 +426,9 @@ def test_header_search_leaves_out_the_directories_searched_near(tmp_path):
                            "arch/x86/include/asm/a.h": "int arch_header;\n", "mm/sub/mine.h": "int mm_header;\n"})
     t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
     asked = []
-    real = t.words
+    real, real_lines = t.words, t.word_lines
     t.words = lambda names, paths: asked.append(paths) or real(names, paths)  # type: ignore[method-assign]
+    t.word_lines = lambda names, paths: asked.append(paths) or real_lines(names, paths)  # type: ignore[method-assign]
     names = {"far_header", "only_in_comment", "nowhere_at_all", "arch_header", "mm_header"}
     near = verify.Near(target=("include", "mm/sub"), paths=("mm/sub/x.c",))
     assert verify.missing_symbols(names, t, near.target, set()) == names - {"mm_header"}
@@ -521,3 +522,67 @@ def test_a_whole_tree_grep_of_a_second_commit_reads_only_what_differs(tmp_path):
     assert asked == [(":(literal)a/new.c", ":(literal)c-d/z.h", ":(literal)c/w.h")]
     assert got == Repository(str(r.path)).grep(two.commit, "f", paths, True, True)
     assert [h[0] for h in got] == ["a/new.c", "a/new.c", "a/x.c", "c/w.h"]
+
+
+WORDY = {
+    "include/linux/a.h": "int in_code_one(void);\n/* in_comment_only */\nconst char *s = \"in_string_only\";\n"
+                         "int in_code_one_more;\nint \x0c after_feed_only;\nint caf\u00e9_suffix in_code_two;\n",
+    "include/linux/b.h": "#define in_code_two(x) (x)\nint xin_code_one;\n// in_code_three\n",
+    "mm/c.h": "\tin_code_three(1); /* in_comment_only */\n",
+}
+
+
+def test_one_search_for_words_and_their_lines_answers_what_two_did(tmp_path):
+    """``word_lines`` (one ``git grep -w -F`` of the lines) finds the names ``words`` finds, and the
+    symbol check reads from its lines the names in code that a second grep of the same paths gave
+    (a name only in a comment or a string is not; a line's text stops at a form feed, as the
+    grep's hits have it); a second commit's search reads only the files that differ for a name
+    the first found nowhere."""
+    from backport import verify
+    later = dict(WORDY, **{"mm/d.h": "int added_later;\n"})
+    repo = make_repo(tmp_path / "r", {"v1": WORDY, "v2": later})
+    plain = tmp_path / "plain"
+    for rel, text in WORDY.items():
+        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
+        (plain / rel).write_text(text)
+    names = sorted(["in_code_one", "in_comment_only", "in_string_only", "in_code_two", "in_code_three",
+                    "after_feed_only", "nowhere_at_all", "added_later", "caf"])
+    paths = ("include", "mm")
+    fresh = Repository(str(repo))
+    for tree in (GitTree(Repository(str(repo)), "v1"), DirTree(str(plain))):
+        seen, lines = tree.word_lines(names, paths)
+        two = GitTree(fresh, "v1") if isinstance(tree, GitTree) else tree
+        assert seen == two.words(names, paths) == {"in_code_one", "in_comment_only", "in_string_only", "in_code_two",
+                                                   "in_code_three", "after_feed_only", "caf"}  # (git: é is no word byte)
+        in_code = verify._in_code(sorted(seen), tree, paths, lines)
+        assert in_code == verify._in_code(sorted(seen), two, paths) == {"in_code_one", "in_code_two", "in_code_three"}
+    shared = Repository(str(repo))
+    assert GitTree(shared, "v1").word_lines(names, paths)[0] == seen
+    seen2, lines2 = GitTree(shared, "v2").word_lines(names, paths)  # added_later: in mm/d.h only
+    assert seen2 == seen | {"added_later"} == GitTree(Repository(str(repo)), "v2").words(names, paths)
+    assert "int added_later;" in lines2
+    assert verify._found(names, GitTree(shared, "v2"), paths) == {"in_code_one", "in_code_two", "in_code_three",
+                                                                  "added_later"}
+
+
+def test_arity_stops_at_a_macro_and_takes_the_first_prototype(tmp_path):
+    """The arity lookup reads the files in path order and stops once every name has a count or
+    is a function-like macro (``#define NAME(``) before any file declares it: a macro has no
+    prototype to count against; a name's count is the first file's that declares it."""
+    from backport import arity
+    files = {
+        "include/linux/a.h": "static inline int a_func(int x, int y)\n{\n\treturn x;\n}\n",
+        "include/linux/b.h": "#define A_MACRO(c) ((void)(c))\n",
+        "include/linux/c.h": "int a_func(int x);\nint A_MACRO(int c, int d);\n",
+    } | {f"include/linux/z{i:02d}.h": "int z;\n/* a_func A_MACRO */\n" for i in range(50)}
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    read = []
+    real = t.read
+    t.read = lambda path: read.append(path) or real(path)  # type: ignore[method-assign]
+    assert arity.lookup(t, {"a_func", "A_MACRO"}, [], ("include/linux",)) == {"a_func": 2}
+    assert read == ["include/linux/a.h", "include/linux/b.h"]  # both known there: the search stops
+    plain = tmp_path / "plain"
+    for rel, text in files.items():
+        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
+        (plain / rel).write_text(text)
+    assert arity.lookup(DirTree(str(plain)), {"a_func", "A_MACRO", "b_none"}, [], ("include/linux",)) == {"a_func": 2}
