@@ -195,8 +195,10 @@ def pool(tasks: list, workers: int, run, setup, init: tuple, *, key, lost) -> li
                     slot.restart(ctx, run, setup, init)
                 _hand_out(slot, slots, groups, tasks)
     finally:
-        for slot in slots:
-            slot.stop()
+        from .paths import signals_held
+        with signals_held():  # a signal now would leave the workers after this one running
+            for slot in slots:
+                slot.stop()
     return results
 
 
@@ -213,8 +215,11 @@ class _Slot:
     def restart(self, ctx, run, setup, init) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, run, setup, init), daemon=True)
-        from .paths import signals_deferred
-        with signals_deferred():  # a worker half started reads half its set-up: a traceback
+        from .paths import signals_held
+        # blocked, not deferred by a handler: the worker inherits the mask and opens it once its
+        # own handlers are set (a signal in between waits for it), where an inherited deferring
+        # handler would swallow a SIGTERM from the parent's stop and leave it waiting for work
+        with signals_held():
             self.proc.start()
         child.close()
         self.index: int | None = None
@@ -279,6 +284,7 @@ def _serve(conn, run, setup, init) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops us
     for ending in (signal.SIGTERM, signal.SIGHUP):  # as a new process has them, not as the parent held them
         signal.signal(ending, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})  # see _Slot.restart
     gc.disable()  # as a port in the main process: each job collects at its end (_run_job)
     import faulthandler
     faulthandler.disable()  # a worker's crash is its job's error, said by the parent (a test runner may have enabled it)

@@ -292,30 +292,6 @@ def _renameat2(src: Path, dst: Path, flags: int) -> None:
 
 
 @contextmanager
-def signals_deferred():
-    """SIGINT, SIGTERM and SIGHUP take effect only when the block is done (for a block that starts
-    processes: a blocked signal mask would be inherited, a handler is not)."""
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    old = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in _HELD}
-    try:
-        yield
-    finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
-        if caught:
-            handler = old[caught[0]]
-            if callable(handler):
-                handler(caught[0], None)
-            elif handler == signal.SIG_DFL:
-                signal.signal(caught[0], signal.SIG_DFL)
-                os.kill(os.getpid(), caught[0])
-
-
-@contextmanager
 def signals_held():
     """SIGINT, SIGTERM and SIGHUP wait while the output is put in place or cleaned up."""
     try:
