@@ -882,6 +882,7 @@ def redeclared_findings(h: HunkCode) -> list[Finding]:
     return []
 
 
+_GOES_ON = ("->", ".", ",", "(", "[", "=", "+", "-", "*", "/", "%", "|", "&", "^", "?", "<", ">", "!")  # a line ending so continues
 _ASSIGNED = re.compile(r"^\s*([a-z_]\w*)\s*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)")
 
 
@@ -896,8 +897,11 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
         s = h.scope
         if not s.function:
             continue
+        previous = ""
         for line in h.added:
-            m = _ASSIGNED.match(code_of(line))
+            code = code_of(line)
+            m = None if previous.rstrip().endswith(_GOES_ON) else _ASSIGNED.match(code)  # `walk_state->` / `return_desc = NULL;`
+            previous = code if code.strip() else previous
             if not m or m.group(1) in declared_names(h) | _KEYWORDS | patch_locals:  # the patch's other hunks may declare it
                 continue
             name = m.group(1)

@@ -324,3 +324,14 @@ def test_name_two_hunks_use_and_nothing_defines_needs_review(tmp_path):
     hunks = _hunks(d)
     assert [h.verdict for h in hunks] == [Verdict.CONFLICT, Verdict.CONFLICT]
     assert all("`qux_flush_tx_ring`" in h.reason for h in hunks)
+
+
+def test_assignment_continued_from_a_member_access_is_not_a_bare_variable(tmp_path):
+    """`walk_state->` on one line and `return_desc = NULL;` on the next (ACPICA's dsmethod.c) assign
+    a member, not a variable nothing declares."""
+    d = _variant(tmp_path, "helper-from-another-file-of-the-commit")
+    patch = d / "patch.diff"
+    patch.write_text(patch.read_text().replace("@@ -16,5 +16,6 @@", "@@ -16,5 +16,7 @@").replace(
+        "+\tqux_flush_tx_ring(priv);", "+\tpriv->\n+\t    tx_timeouts = 0;"))
+    [h] = _hunks(d)
+    assert h.verdict.clean, h.reason
