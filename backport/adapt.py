@@ -137,7 +137,7 @@ def _kept_calls(w: HunkWork, s: Scope, renames: RenameMap, tsrc: Sources) -> set
     kept = {old for old, new in renames.for_function(s.function, pure_only=True).items()
             if old in uses and renames.call(old, new) and tsrc.declares(old, s.target_path)}
     for old in sorted(kept):
-        w.add(FindingKind.KEPT_CALL, Severity.INFO,
+        w.add(FindingKind.KEPT_NAME, Severity.INFO,
               f"{old}() kept as the fix calls it: the target has it too, though its code around calls "
               f"{renames.get(old, s.function)}()")
     return kept
@@ -178,7 +178,7 @@ def _calls_changed_api(w: HunkWork, renamed: dict[str, str], code: dict[str, str
     for line in lines:
         hit = next((n for n in identifiers(code_of(line)) if n in changed), None)
         if hit and _only_member("\n".join(lines), hit) and member_holds(hit):
-            w.add(FindingKind.KEPT_CALL, Severity.INFO,
+            w.add(FindingKind.KEPT_NAME, Severity.INFO,
                   f"`{hit}` kept as the fix writes it: the target's struct has that member too, though its "
                   f"code around writes `{changed[hit]}`")
             changed.pop(hit)

@@ -282,7 +282,7 @@ class FindingKind(str, Enum):
     CHANGED_API = "changed-api"  # an added call to a function replaced with other arguments
     OVERLAP = "overlap"  # its place overlaps another hunk's
     DRIFT = "drift"  # how the context drifted (information)
-    KEPT_CALL = "kept-call"  # a call the target writes another way nearby, kept: the target has it too
+    KEPT_NAME = "kept-name"  # a call or member the target writes another way nearby, kept: the target has it too
     HEADER = "header"  # an included header the target lacks
     LACKING = "lacking"  # a name the base defines and the target has nowhere
     UNDEFINED = "undefined"  # a name defined nowhere: not in the target, not by the patch
