@@ -295,6 +295,7 @@ class FindingKind(str, Enum):
     DIALECT = "dialect"  # C the target's dialect does not accept (gnu89)
     UNDECLARED = "undeclared"  # an identifier the touched function uses that nothing declares
     CLEANUP = "cleanup"  # an added early return that skips the function's cleanup label
+    RELEASE = "release"  # an added put/free/unlock of what the target's function gets another way
     DEPTH = "depth"  # lands at another block depth than in the base
     PARTIAL = "partial"  # an added statement the target already has nearby
     CHECK = "check"  # a verification of the written patch failed

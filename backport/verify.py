@@ -467,6 +467,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += redeclared_findings(h)
         found += repeated_condition_findings(h, conditions)
         found += gap_findings(h)
+        found += released_findings(h)
     _assigned_undeclared(todo, out, base, target, declared_locals(x for lines in all_added for x in lines))
     return out
 
@@ -993,6 +994,33 @@ def _code_near(cfile: CFile, at: int, step: int, count: int) -> list[str]:
 
 
 _CONDITION = frozenset({"if", "while"})
+
+
+# --- a release of what the target's function gets another way ------------------------------
+
+_RELEASE = re.compile(r"\b([A-Za-z_]\w*(?:_put|_release|_unref|_free|_unlock)|kfree|kvfree|vfree)\s*\(\s*&?\s*([A-Za-z_]\w*)\s*[,)]")
+_GOT_FROM = r"(?<![\w>.])\b{var}\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\("  # "parent = iso_get_sock(", a cast allowed
+
+
+def released_findings(h: HunkCode) -> list[Finding]:
+    """An added release (``sock_put(parent)``, ``kfree(buf)``, ``..._unlock(x)``) of a variable that
+    the base's function gets from one call and the target's from others (``iso_get_sock()``, which
+    takes a reference, in 6.12; ``iso_get_sock_listen()``, which does not, in 6.1): whether the
+    target holds what the added line releases is not shown."""
+    s = h.scope
+    if not s.function:
+        return []
+    for line in h.added:
+        for release, var in _RELEASE.findall(code_of(line)):
+            got = re.compile(_GOT_FROM.format(var=re.escape(var)))
+            base = set(got.findall(_function_text(s.base_file, s.base_span)))
+            target = set(got.findall(_function_text(s.target_file, s.target_span)))
+            if base and target and not base & target:
+                return [_finding(FindingKind.RELEASE, Severity.REVIEW,
+                                 f"the added `{release}({var})` releases `{var}`, which the base's {s.function}() "
+                                 f"gets from {', '.join(f'{n}()' for n in sorted(base))} and the target's from "
+                                 f"{', '.join(f'{n}()' for n in sorted(target))}: the target may not hold what it releases")]
+    return []
 
 
 def changed_conditions(todo: list[HunkCode]) -> dict[str, tuple[str, str]]:

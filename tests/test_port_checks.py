@@ -335,3 +335,18 @@ def test_assignment_continued_from_a_member_access_is_not_a_bare_variable(tmp_pa
         "+\tqux_flush_tx_ring(priv);", "+\tpriv->\n+\t    tx_timeouts = 0;"))
     [h] = _hunks(d)
     assert h.verdict.clean, h.reason
+
+
+# --- a release of what the target's function gets another way ----------------------------------
+
+def test_release_of_what_the_target_gets_the_same_way_is_clean(tmp_path):
+    d = _variant(tmp_path, "release-of-what-the-target-gets-another-way")
+    shutil.copy(d / "base/net/bluetooth/qux_iso.c", d / "target/net/bluetooth/qux_iso.c")
+    [h] = _hunks(d)
+    assert h.verdict.clean, h.reason
+
+
+def test_release_finding_names_both_getters():
+    [h] = _hunks(CASES / "release-of-what-the-target-gets-another-way")
+    assert h.verdict is Verdict.CONFLICT
+    assert "qux_get_sock()" in h.reason and "qux_get_sock_listen()" in h.reason
