@@ -999,6 +999,7 @@ _CONDITION = frozenset({"if", "while"})
 # --- a release of what the target's function gets another way ------------------------------
 
 _RELEASE = re.compile(r"\b([A-Za-z_]\w*(?:_put|_release|_unref|_free|_unlock)|kfree|kvfree|vfree)\s*\(\s*&?\s*([A-Za-z_]\w*)\s*[,)]")
+_ALLOCATES = re.compile(r"alloc|dup")  # kmalloc() in one tree, kzalloc() or kmemdup() in the other: memory all the same
 _GOT_FROM = r"(?<![\w>.])\b{var}\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\("  # "parent = iso_get_sock(", a cast allowed
 
 
@@ -1015,7 +1016,7 @@ def released_findings(h: HunkCode) -> list[Finding]:
             got = re.compile(_GOT_FROM.format(var=re.escape(var)))
             base = set(got.findall(_function_text(s.base_file, s.base_span)))
             target = set(got.findall(_function_text(s.target_file, s.target_span)))
-            if base and target and not base & target:
+            if base and target and not base & target and not all(_ALLOCATES.search(n) for n in base | target):
                 return [_finding(FindingKind.RELEASE, Severity.REVIEW,
                                  f"the added `{release}({var})` releases `{var}`, which the base's {s.function}() "
                                  f"gets from {', '.join(f'{n}()' for n in sorted(base))} and the target's from "

@@ -350,3 +350,27 @@ def test_release_finding_names_both_getters():
     [h] = _hunks(CASES / "release-of-what-the-target-gets-another-way")
     assert h.verdict is Verdict.CONFLICT
     assert "qux_get_sock()" in h.reason and "qux_get_sock_listen()" in h.reason
+
+
+def test_free_of_memory_the_target_allocates_another_way_is_clean(tmp_path):
+    """kmalloc() in one tree and kzalloc() in the other give memory all the same: a kfree() of it
+    is no release of something the target may not hold."""
+    d = _variant(tmp_path, "release-of-what-the-target-gets-another-way")
+    for side, getter in (("base", "kmalloc"), ("target", "kzalloc")):
+        src = d / side / "net/bluetooth/qux_iso.c"
+        text = src.read_text()
+        src.write_text(text.replace("parent = qux_get_sock(conn->src, conn->dst, BT_LISTEN);", f"parent = {getter}(64, 0);")
+                       .replace("parent = qux_get_sock_listen(conn->src, conn->dst);", f"parent = {getter}(64, 0);"))
+        header = d / side / "include/net/bluetooth/qux_iso.h"
+        header.write_text(header.read_text().replace("void sock_put(struct sock *sk);",
+                                                     "void sock_put(struct sock *sk);\nvoid *kmalloc(int size, int flags);\n"
+                                                     "void *kzalloc(int size, int flags);"))
+    patch = d / "patch.diff"
+    patch.write_text(patch.read_text().replace("parent = qux_get_sock(conn->src, conn->dst, BT_LISTEN);",
+                                               "parent = kmalloc(64, 0);").replace("+\t\tsock_put(parent);", "+\t\tkfree(parent);"))
+    header = d / "target/include/net/bluetooth/qux_iso.h"
+    header.write_text(header.read_text().replace("void sock_put(", "void kfree(const void *p);\nvoid sock_put("))
+    header = d / "base/include/net/bluetooth/qux_iso.h"
+    header.write_text(header.read_text().replace("void sock_put(", "void kfree(const void *p);\nvoid sock_put("))
+    [h] = _hunks(d)
+    assert not any("releases `parent`" in m for m in (h.reason, *h.warnings)), h.reason
