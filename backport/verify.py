@@ -348,21 +348,19 @@ def _names(h: HunkCode, defined: set[str]) -> set[str]:
 
 
 _DEFINES = (re.compile(r"^([A-Za-z_]\w*)\s*\([^;]*$"),  # a function's name opening its line: "foo(struct x *a,"
-            re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?:=[^;]*)?,?\s*$"),  # an enumerator: "\tFOO_BAR = 4,"
             re.compile(r"\b(?:struct|union|enum)\s+([A-Za-z_]\w*)\s*\{"),  # a tag: "struct foo {"
             re.compile(r"^\s*typedef\b.*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;"))  # "typedef u32 foo_t;"
 
 
 def patch_defines(all_added) -> set[str]:
     """Names the patch's added lines define: ``defined_by`` (macros, variables, function heads),
-    and enumerators, struct/union/enum tags, typedefs, names a DEFINE_*()/DECLARE_*() declares
-    (``static DEFINE_MUTEX(qux_lock);``)."""
+    ``declared_in`` (parameters, enumerators, names a DEFINE_*()/DECLARE_*() declares), and
+    functions whose name opens a line, struct/union/enum tags, typedefs."""
     lines = [x for added in all_added for x in added]
     out = defined_by(lines) | declared_in(lines)
     for line in lines:
         code = code_of(line)
         out.update(m.group(1) for pattern in _DEFINES for m in [pattern.search(code)] if m)
-        out.update(m.group(1) for pattern in (_DEFINING_MACRO, _PER_CPU) for m in [pattern.match(code.strip())] if m)
     return out
 
 
