@@ -368,8 +368,8 @@ class Repository:
         changed = self.differing(other, commit, paths)
         gone = {p.removeprefix(":(literal)") for p in changed}
         hits = [h for h in done[other] if h[0] not in gone]
-        for at in range(0, len(changed), 2000):  # literal pathspecs: well inside the argument limits
-            hits += self._grep_paths(commit, pattern, changed[at:at + 2000], word, fixed)
+        for part in _in_parts(changed):
+            hits += self._grep_paths(commit, pattern, part, word, fixed)
         return sorted(hits, key=lambda h: encode(h[0]))  # stable: a file's lines stay in order
 
     def _grep_argv(self, commit, pattern, paths, word, fixed) -> list[str]:
@@ -459,8 +459,8 @@ class Repository:
     def _chunks(self, key: tuple, literal: tuple[str, ...]) -> Generator[tuple[str, int, str], None, None]:
         """The hits of the search in these files (literal pathspecs, in git's order), a git grep
         for each 2,000 of them, started as the reader gets there."""
-        for at in range(0, len(literal), 2000):  # literal pathspecs: well inside the argument limits
-            with closing(self._stream((key[0], key[1], literal[at:at + 2000], *key[3:]))) as hits:
+        for part in _in_parts(literal):
+            with closing(self._stream((key[0], key[1], part, *key[3:]))) as hits:
                 yield from hits
 
     @lru_cache(maxsize=64)  # noqa: B019 - a Repository lives for the whole run
@@ -499,8 +499,8 @@ class Repository:
             parts = []
             if elsewhere is not None:
                 absent, changed = elsewhere
-                parts.append((absent, [ln for at in range(0, len(changed), 2000)  # literal pathspecs
-                                       for ln in self._word_lines(commit, tuple(absent), changed[at:at + 2000])]))
+                parts.append((absent, [ln for part in _in_parts(changed)
+                                       for ln in self._word_lines(commit, tuple(absent), part)]))
             rest = [n for n in ask if elsewhere is None or n not in elsewhere[0]]
             if rest:
                 parts.append((rest, self._word_lines(commit, tuple(rest), paths)))
@@ -540,8 +540,8 @@ class Repository:
             return {}
         absent, changed = elsewhere
         found: set[str] = set()
-        for at in range(0, len(changed), 2000):  # literal pathspecs: well inside the argument limits
-            found |= self._words(commit, tuple(absent), changed[at:at + 2000])
+        for part in _in_parts(changed):
+            found |= self._words(commit, tuple(absent), part)
         return {n: n in found for n in absent}
 
     def _elsewhere(self, commit: str, names: list[str], paths: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]] | None:
@@ -563,6 +563,12 @@ class Repository:
         args += [x for n in names for x in ("-e", n)] + [commit, "--", *paths]
         out = subprocess.run(args, capture_output=True).stdout
         return set(decode(out).split()) & set(names)
+
+
+def _in_parts(literal: tuple[str, ...], size: int = 2000) -> Iterator[tuple[str, ...]]:
+    """Literal pathspecs in runs of ``size``, one git command each: well inside the argument limits."""
+    for at in range(0, len(literal), size):
+        yield literal[at:at + size]
 
 
 def _covered(paths: tuple[str, ...], spec: tuple[str, ...]) -> bool:
