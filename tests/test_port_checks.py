@@ -28,6 +28,13 @@ def _hunks(d: Path):
     return _port(d).targets[0].hunks
 
 
+def _replace(path: Path, old: str, new: str) -> None:
+    """Edit one file of a case variant; the text to replace must be there."""
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
 # --- a name defined nowhere: the port's fault, or the input's ---------------------------
 
 def test_helper_the_base_lacks_too_is_a_missing_prerequisite():
@@ -273,24 +280,21 @@ def test_call_kept_only_when_porting_to_an_older_tree(tmp_path):
 
 def test_call_renamed_when_the_target_lacks_the_old_name(tmp_path):
     d = _variant(tmp_path, "call-the-target-writes-another-way-kept")
-    header = d / "target/include/linux/sysfs.h"
-    header.write_text(header.read_text().replace("int sysfs_emit(char *buf, const char *fmt, ...);\n", ""))
+    _replace(d / "target/include/linux/sysfs.h", "int sysfs_emit(char *buf, const char *fmt, ...);\n", "")
     [h] = _hunks(d)
     assert h.verdict is Verdict.RENAMED and "sysfs_emit -> sprintf" in h.reason
 
 
 def test_member_refused_when_the_target_struct_lacks_it(tmp_path):
     d = _variant(tmp_path, "member-the-target-writes-another-way-kept")
-    header = d / "target/include/linux/quxfb.h"
-    header.write_text(header.read_text().replace("\t\tchar *screen_buffer;\n", ""))
+    _replace(d / "target/include/linux/quxfb.h", "\t\tchar *screen_buffer;\n", "")
     [h] = _hunks(d)
     assert h.verdict is Verdict.CONFLICT and "`screen_buffer`" in h.reason
 
 
 def test_member_of_a_renamed_struct_with_other_members_needs_review(tmp_path):
     d = _variant(tmp_path, "struct-member-type-renamed-same-members")
-    header = d / "target/fs/qux/client/quxacl.h"
-    header.write_text(header.read_text().replace("\t__le32 sub_auth[15];\n", "\t__le32 sub_auth[15];\n\t__u8 pad;\n"))
+    _replace(d / "target/fs/qux/client/quxacl.h", "\t__le32 sub_auth[15];\n", "\t__le32 sub_auth[15];\n\t__u8 pad;\n")
     [h] = _hunks(d)
     assert h.verdict is Verdict.CONFLICT and "`parsed.owner`" in h.reason
 
@@ -356,21 +360,12 @@ def test_free_of_memory_the_target_allocates_another_way_is_clean(tmp_path):
     """kmalloc() in one tree and kzalloc() in the other give memory all the same: a kfree() of it
     is no release of something the target may not hold."""
     d = _variant(tmp_path, "release-of-what-the-target-gets-another-way")
-    for side, getter in (("base", "kmalloc"), ("target", "kzalloc")):
-        src = d / side / "net/bluetooth/qux_iso.c"
-        text = src.read_text()
-        src.write_text(text.replace("parent = qux_get_sock(conn->src, conn->dst, BT_LISTEN);", f"parent = {getter}(64, 0);")
-                       .replace("parent = qux_get_sock_listen(conn->src, conn->dst);", f"parent = {getter}(64, 0);"))
-        header = d / side / "include/net/bluetooth/qux_iso.h"
-        header.write_text(header.read_text().replace("void sock_put(struct sock *sk);",
-                                                     "void sock_put(struct sock *sk);\nvoid *kmalloc(int size, int flags);\n"
-                                                     "void *kzalloc(int size, int flags);"))
-    patch = d / "patch.diff"
-    patch.write_text(patch.read_text().replace("parent = qux_get_sock(conn->src, conn->dst, BT_LISTEN);",
-                                               "parent = kmalloc(64, 0);").replace("+\t\tsock_put(parent);", "+\t\tkfree(parent);"))
-    header = d / "target/include/net/bluetooth/qux_iso.h"
-    header.write_text(header.read_text().replace("void sock_put(", "void kfree(const void *p);\nvoid sock_put("))
-    header = d / "base/include/net/bluetooth/qux_iso.h"
-    header.write_text(header.read_text().replace("void sock_put(", "void kfree(const void *p);\nvoid sock_put("))
+    getters = {"base": "qux_get_sock(conn->src, conn->dst, BT_LISTEN)", "target": "qux_get_sock_listen(conn->src, conn->dst)"}
+    for side, allocator in (("base", "kmalloc"), ("target", "kzalloc")):
+        _replace(d / side / "net/bluetooth/qux_iso.c", f"parent = {getters[side]};", f"parent = {allocator}(64, 0);")
+        _replace(d / side / "include/net/bluetooth/qux_iso.h", "void sock_put(struct sock *sk);",
+                 "void sock_put(struct sock *sk);\nvoid *kmalloc(int size, int flags);\nvoid *kzalloc(int size, int flags);\n"
+                 "void kfree(const void *p);")
+    _replace(d / "patch.diff", "+\t\tsock_put(parent);", "+\t\tkfree(parent);")
     [h] = _hunks(d)
     assert not any("releases `parent`" in m for m in (h.reason, *h.warnings)), h.reason
