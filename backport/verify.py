@@ -28,7 +28,7 @@ from .encoding import encode
 from .locate import Block, Edit, Scope
 from .model import Check, Finding, FindingKind, Severity
 from .overlay import in_pathspecs
-from .sources import visible_headers
+from .sources import home, visible_headers
 from .tree import GitTree, Tree, kernel_version
 
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
@@ -534,9 +534,11 @@ class _StructLookup:
     def _grep(self, side: str, kind: str, name: str, folder: str) -> str | None:
         tree = self.trees[side]
         opens = re.compile(rf"{kind} {re.escape(name)}[ \t\n\v\f\r]*\{{")  # as git's ERE `\s*\{`, on a hit's line
-        areas = ((f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",), visible_headers((f"{folder}/x.c",))[:-2]
-                 + (f":(exclude){folder}",))
-        for paths in areas:  # the folder, include/, then the rest of the subsystem's headers (fs/smb/common/)
+        areas = [(f"{folder}/*.h", f"{folder}/*.c"), ("include/*.h",)]
+        subsystem = home(f"{folder}/x.c")
+        if subsystem not in ("", folder):  # the rest of the subsystem's headers (fs/smb/common/)
+            areas.append((f"{subsystem}/*.h", f":(exclude){folder}"))
+        for paths in areas:
             # a fixed string (its lines filtered here) costs git less than a regex: 0.28 s CPU for include/, 0.69 s;
             # and the search stops at the first hit whose file has the body (the files after it are not read)
             with closing(tree.grep_iter(f"{kind} {name}", paths=paths, fixed=True)) as hits:
