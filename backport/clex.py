@@ -83,3 +83,16 @@ def top_commas(text: str) -> list[str]:
         else:
             cur.append(ch)
     return parts + ["".join(cur)]
+
+
+def call_arguments(text: str, start: int) -> list[str] | None:
+    """The top-level arguments of the call whose ``(`` is ``text[start - 1]``, None when its
+    ``)`` is not in ``text``."""
+    depth = 0
+    for i, ch in enumerate(text[start:], start):
+        depth += ch in "([{"
+        if ch in ")]}":
+            if depth == 0:
+                return top_commas(text[start:i])
+            depth -= 1
+    return None

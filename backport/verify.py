@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 
 from . import arity, structs
-from .clex import split_comment, top_commas
+from .clex import call_arguments, split_comment, top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
 from .locate import Block, Edit, Scope
@@ -224,9 +224,30 @@ def undeclared_names(h: HunkCode, candidates: set[str]) -> set[str]:
     text = [code_of(x) for x in h.added]
     members = set(re.findall(r"(?:->|\.)\s*([A-Za-z_]\w*)", "\n".join(text)))
     members |= set(_GOTO.findall("\n".join(text)))  # labels are the function's own, not API
+    members |= designated_members("\n".join(text))
     used = set(identifiers("\n".join(text)))
     return {n for n in candidates if n in used and n not in declared_names(h) and n not in members
             and not _NOT_API.match(n)}
+
+
+def designated_members(text: str) -> set[str]:
+    """The names ``text`` passes as a member designator: ``container_of(work, struct x,
+    refill.work)`` and ``list_for_each_entry(pos, head, node)`` name members of a struct (their
+    last argument), ``struct_size(p, items, n)`` its second; they are defined by that struct, not
+    by a header the file includes."""
+    out: set[str] = set()
+    for m in _DESIGNATOR_MACRO.finditer(text):
+        args = call_arguments(text, m.end())
+        if args and len(args) >= 2:
+            member = args[1] if m.group(1) in _SECOND_ARG_MEMBER else args[-1]
+            out.update(identifiers(re.sub(r"\[[^\]]*\]", "", member)))  # b[i]: the index is no member
+    return out
+
+
+_SECOND_ARG_MEMBER = frozenset({"struct_size", "struct_size_t", "flex_array_size"})
+_DESIGNATOR_MACRO = re.compile(r"\b(container_of(?:_const|_safe)?|offsetof(?:end)?|sizeof_field|typeof_member"
+                               r"|(?:h?list|llist|rb|plist)_(?:\w*entry\w*|for_each_entry\w*)"
+                               r"|struct_size(?:_t)?|flex_array_size)\s*\(")
 
 
 def declared_names(h: HunkCode) -> set[str]:

@@ -71,6 +71,21 @@ def test_defining_macros_declare_their_name():
     assert verify.undeclared_names(h, {"_T", "snd_hda_power", "snd_hda_power_down"}) == {"snd_hda_power_down"}
 
 
+def test_member_designators_are_members_not_api():
+    """octeon's ethernet.c: `container_of(work, struct octeon_ethernet_platform,
+    rx_refill_work.work)` names a member; a name only a member designator uses is no API a
+    header must define.  The same name called as a function still is."""
+    h = verify.HunkCode(1, None, ("\tstruct octeon_ethernet_platform *p =",
+                                  "\t\tcontainer_of(work, struct octeon_ethernet_platform, rx_refill_work.work);",
+                                  "\tlist_for_each_entry_safe(pos, n, &p->list, qux_node)",
+                                  "\t\tqux_free(pos, offsetof(struct qux, slots[qux_index]));",
+                                  "\tlen = struct_size(p, qux_items, qux_count);"))
+    names = {"rx_refill_work", "qux_node", "slots", "qux_index", "qux_items", "qux_count", "qux_free"}
+    assert verify.undeclared_names(h, names) == {"qux_index", "qux_count", "qux_free"}
+    call = verify.HunkCode(1, None, ("\trx_refill_work(p);",))
+    assert verify.undeclared_names(call, {"rx_refill_work"}) == {"rx_refill_work"}
+
+
 # --- struct members: through chains, and types that changed ------------------------------
 
 def test_member_gone_at_the_end_of_a_chain():
