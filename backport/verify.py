@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from . import arity, structs
+from . import arity, headers, structs
 from .clex import call_arguments, split_comment, top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
@@ -544,13 +544,24 @@ class _StructLookup:
         kind, name = tag.split()
         own = (side, tag, path)  # a file's own definition is its alone: two files of one folder may differ
         if own not in self.bodies:
-            self.bodies[own] = structs.body_of("\n".join(cfile.lines), kind, name)
+            text = "\n".join(cfile.lines)
+            self.bodies[own] = structs.body_of(text, kind, name) or self._included(side, kind, name, path, text)
         if self.bodies[own] is not None:
             return self.bodies[own]
         shared = (side, tag, folder + "/")
         if shared not in self.bodies:
             self.bodies[shared] = self._grep(side, kind, name, folder)
         return self.bodies[shared]
+
+    def _included(self, side: str, kind: str, name: str, path: str, text: str) -> str | None:
+        """The body in a header the file includes (two levels, ``headers.included``): what the
+        compiler sees, read in two batches instead of a ``git grep`` of include/ (0.3 s CPU)."""
+        tree = self.trees[side]
+        for header in headers.included(tree, path, text, limit=96):
+            found = structs.body_of(tree.read(header) or "", kind, name)
+            if found:
+                return found
+        return None
 
     def _grep(self, side: str, kind: str, name: str, folder: str) -> str | None:
         tree = self.trees[side]

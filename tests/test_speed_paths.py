@@ -417,6 +417,35 @@ def test_struct_bodies_found_by_fixed_string_as_by_the_regex(tmp_path):
     assert "int right;" in verify._StructLookup(tree, tree)._grep("target", "struct", "ctx", "mm")
 
 
+def test_struct_body_read_from_the_headers_the_file_includes(tmp_path):
+    """mm/memory.c's `struct vm_fault` is in include/linux/mm.h, which it includes: the struct
+    lookup reads the included headers (two levels, `"x.h"` beside the includer, `<x>` in
+    include/ or include/uapi/) before any `git grep` of include/; a struct no included header
+    defines is still found by the search."""
+    from backport import headers, verify
+    from backport.cparse import parse
+    files = {"drivers/qux/core.c": '#include <linux/qux.h>\n#include "local.h"\n#include <asm/qux.h>\nint x;\n',
+             "drivers/qux/local.h": "#include <linux/qux_ring.h>\n",
+             "include/linux/qux.h": "#include <linux/qux_types.h>\nstruct qux_dev;\n",
+             "include/uapi/linux/qux_types.h": "struct qux_ctx {\n\tint right;\n};\n",
+             "include/linux/qux_ring.h": "struct qux_ring {\n\tint slots;\n};\n",
+             "include/linux/other.h": "struct qux_far {\n\tint far;\n};\n"}
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    text = t.read("drivers/qux/core.c")
+    assert headers.included(t, "drivers/qux/core.c", text) == [
+        "include/linux/qux.h", "drivers/qux/local.h", "include/uapi/linux/qux_types.h", "include/linux/qux_ring.h"]
+    look = verify._StructLookup(t, t)
+    greps = []
+    real = t.grep_iter
+    t.grep_iter = lambda *a, **k: greps.append(a) or real(*a, **k)  # type: ignore[method-assign]
+    cfile = parse(text)
+    assert "int right;" in look.body("target", "struct qux_ctx", cfile, "drivers/qux/core.c")
+    assert "int slots;" in look.body("target", "struct qux_ring", cfile, "drivers/qux/core.c")
+    assert greps == []
+    assert "int far;" in look.body("target", "struct qux_far", cfile, "drivers/qux/core.c")
+    assert greps
+
+
 def test_header_search_leaves_out_the_directories_searched_near(tmp_path):
     """A name not in code near the file (its directory, include/) is then looked for in the other
     headers the file can see only (its subsystem's, include/, arch/*/include/): a private header
@@ -572,17 +601,34 @@ def test_arity_stops_at_a_macro_and_takes_the_first_prototype(tmp_path):
     from backport import arity
     files = {
         "include/linux/a.h": "static inline int a_func(int x, int y)\n{\n\treturn x;\n}\n",
-        "include/linux/b.h": "#define A_MACRO(c) ((void)(c))\n",
-        "include/linux/c.h": "int a_func(int x);\nint A_MACRO(int c, int d);\n",
-    } | {f"include/linux/z{i:02d}.h": "int z;\n/* a_func A_MACRO */\n" for i in range(50)}
+        "include/linux/b.h": "#define a_macro(c) ((void)(c))\n",
+        "include/linux/c.h": "int a_func(int x);\nint a_macro(int c, int d);\n",
+    } | {f"include/linux/z{i:02d}.h": "int z;\n/* a_func a_macro */\n" for i in range(50)}
     t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
     read = []
     real = t.read
     t.read = lambda path: read.append(path) or real(path)  # type: ignore[method-assign]
-    assert arity.lookup(t, {"a_func", "A_MACRO"}, [], ("include/linux",)) == {"a_func": 2}
+    assert arity.lookup(t, {"a_func", "a_macro"}, [], ("include/linux",)) == {"a_func": 2}
     assert read == ["include/linux/a.h", "include/linux/b.h"]  # both known there: the search stops
     plain = tmp_path / "plain"
     for rel, text in files.items():
         (plain / rel).parent.mkdir(parents=True, exist_ok=True)
         (plain / rel).write_text(text)
-    assert arity.lookup(DirTree(str(plain)), {"a_func", "A_MACRO", "b_none"}, [], ("include/linux",)) == {"a_func": 2}
+    assert arity.lookup(DirTree(str(plain)), {"a_func", "a_macro", "b_none"}, [], ("include/linux",)) == {"a_func": 2}
+
+
+
+def test_arity_does_not_search_upper_case_macros(tmp_path):
+    """``WARN_ON_ONCE`` near mm/: every file uses it, its definition is in include/asm-generic/;
+    an upper-case name is a macro by the kernel's style and is not searched for (a file's own
+    text still counts it)."""
+    from backport import arity
+    files = {f"mm/m{i:02d}.c": "void f(void)\n{\n\tWARN_ON_ONCE(1);\n}\n" for i in range(30)}
+    t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
+    read = []
+    real = t.read
+    t.read = lambda path: read.append(path) or real(path)  # type: ignore[method-assign]
+    assert arity.lookup(t, {"WARN_ON_ONCE"}, [], ("mm",)) == {}
+    assert read == []
+    own = "static inline bool IS_QUX(const void *p)\n{\n\treturn !p;\n}\n"
+    assert arity.lookup(t, {"IS_QUX"}, [own], ("mm",)) == {"IS_QUX": 1}
