@@ -999,17 +999,57 @@ def gap_findings(h: HunkCode) -> list[Finding]:
         if not before or not after or not t_before or not t_after:
             continue
         if t_before[0] == before[0] and t_after[0] != after[0] and after[0] in t_after:
-            gap = t_after.index(after[0])
+            gap, closes = t_after.index(after[0]), True
         elif t_after[0] == after[0] and t_before[0] != before[0] and before[0] in t_before:
-            gap = t_before.index(before[0])
+            gap, closes = t_before.index(before[0]), False
         else:
             continue
-        if gap >= _GAP:
+        if gap >= _GAP and not _wraps(h, block, edit, closes):
             return [_finding(FindingKind.PLACEMENT, Severity.REVIEW,
                              f"the target has {gap} statement line(s) between the base's neighbours of the added lines "
                              f"in {s.function}(): which of those places is right is a guess",
                              f"{s.base_path}:{block.first}", f"{s.target_path}:{edit.start}")]
     return []
+
+
+def _wraps(h: HunkCode, block: Block, edit: Edit, closes: bool) -> bool:
+    """The block is one half of a bracket the hunk adds around kept lines (``spin_lock_bh(&l)``
+    before an ``if`` and ``spin_unlock_bh(&l)`` after it; an ``if (...) {`` and its ``}``), the
+    other half is placed, and the lines it wraps are the target's too, unchanged and together:
+    the block belongs against them (``closes``: after them), not among the target's other lines."""
+    s = h.scope
+    for other, other_edit in _insertions(h):
+        if (other.first < block.first) != closes or other is block:
+            continue
+        (b1, e1), (b2, e2) = ((other, other_edit), (block, edit)) if closes else ((block, edit), (other, other_edit))
+        kept_base = [_squash(x) for x in s.base_file.lines[b1.first - 1:b2.first - 1]]
+        kept_target = [_squash(x) for x in s.target_file.lines[e1.start - 1:e2.start - 1]]
+        if any(kept_base) and kept_base == kept_target and _bracket(b1.added, b2.added):
+            return True
+    return False
+
+
+_PARTNER = {"unlock": "lock", "put": "get", "end": "begin", "exit": "enter", "stop": "start", "enable": "disable",
+            "restore": "save", "irqrestore": "irqsave", "release": "acquire", "dec": "inc", "up": "down"}
+_CALL_HEAD = re.compile(r"\b([A-Za-z_]\w*)\s*\(\s*([^,()]*)")
+
+
+def _bracket(opening: tuple[str, ...], closing: tuple[str, ...]) -> bool:
+    """``opening`` and ``closing`` are the two halves of one bracket: a block's ``{`` and ``}``,
+    or calls named as a pair (``mutex_lock``/``mutex_unlock``, ``down_read``/``up_read``,
+    ``spin_lock_irqsave``/``spin_unlock_irqrestore``) on the same first argument."""
+    first = [_squash(x) for x in opening if _squash(x)]
+    last = [_squash(x) for x in closing if _squash(x)]
+    if first and last and first[-1].endswith("{") and last[0].startswith("}"):
+        return True
+    opened = {(_paired(n), a.strip("& ")) for x in opening for n, a in _CALL_HEAD.findall(code_of(x))}
+    return any((_paired(n), a.strip("& ")) in opened and _paired(n) != n
+               for x in closing for n, a in _CALL_HEAD.findall(code_of(x)))
+
+
+def _paired(name: str) -> str:
+    """A call's name with its closing words turned into their opening partners."""
+    return "_".join(_PARTNER.get(w, w) for w in name.split("_"))
 
 
 def _code_near(cfile: CFile, at: int, step: int, count: int) -> list[str]:

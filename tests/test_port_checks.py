@@ -384,3 +384,36 @@ def test_free_of_memory_the_target_allocates_another_way_is_clean(tmp_path):
     _replace(d / "patch.diff", "+\t\tsock_put(parent);", "+\t\tkfree(parent);")
     [h] = _hunks(d)
     assert not any("releases `parent`" in m for m in (h.reason, *h.warnings)), h.reason
+
+
+# --- a bracket the hunk adds around kept lines ------------------------------------------------
+
+def test_lock_around_kept_lines_goes_around_them():
+    [h] = _hunks(CASES / "lock-around-kept-lines-anchors-apart")
+    assert h.verdict is Verdict.DRIFTED and "guess" not in h.reason
+
+
+def test_a_lone_insertion_between_apart_anchors_is_still_a_guess(tmp_path):
+    """Without its closing half, the lock is one line between neighbours the target has 11 lines
+    apart: where it goes among them is a guess."""
+    d = _variant(tmp_path, "lock-around-kept-lines-anchors-apart")
+    _replace(d / "patch.diff", "@@ -35,8 +35,10 @@", "@@ -35,8 +35,9 @@")
+    _replace(d / "patch.diff", "+\t\tspin_unlock_bh(&ab->base_lock);\n", "")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "guess" in h.reason
+
+
+def test_two_unpaired_calls_around_kept_lines_are_no_bracket(tmp_path):
+    d = _variant(tmp_path, "lock-around-kept-lines-anchors-apart")
+    _replace(d / "patch.diff", "+\t\tspin_unlock_bh(&ab->base_lock);", "+\t\tspin_lock_bh(&ab->base_lock);")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "guess" in h.reason
+
+
+def test_bracket_halves():
+    assert verify._bracket(("\tspin_lock_irqsave(&q->lock, flags);",), ("\tspin_unlock_irqrestore(&q->lock, flags);",))
+    assert verify._bracket(("\tdown_read(&mm->mmap_lock);",), ("\tup_read(&mm->mmap_lock);",))
+    assert verify._bracket(("\trcu_read_lock();",), ("\trcu_read_unlock();",))
+    assert verify._bracket(("\tif (qux_ready(q)) {",), ("\t}",))
+    assert not verify._bracket(("\tmutex_lock(&a->lock);",), ("\tmutex_unlock(&b->lock);",))
+    assert not verify._bracket(("\tqux_flush(q);",), ("\tqux_start(q);",))
