@@ -96,3 +96,26 @@ def call_arguments(text: str, start: int) -> list[str] | None:
                 return top_commas(text[start:i])
             depth -= 1
     return None
+
+
+def declared_locals(lines) -> set[str]:
+    """Variables some lines declare (``u8 cgx_id, *lmac = NULL, buf[4];``)."""
+    out = set()
+    for line in lines:
+        code = code_of(line).strip()
+        if not code.endswith(";") or code.split()[:1] in _NOT_DECL:
+            continue
+        m = _DECL_HEAD.match(code)
+        if not m:
+            continue
+        for part in top_commas(code[m.end():-1]):
+            head = part.split("=")[0].strip().lstrip("*").strip()
+            name = re.fullmatch(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*", head)
+            if name and "(" not in head:
+                out.add(name.group(1))
+    return out
+
+
+_NOT_DECL = (["return"], ["goto"], ["else"], ["case"], ["do"], ["break;"], ["continue;"])
+_DECL_HEAD = re.compile(r"^(?:(?:const|unsigned|signed|static|struct|enum|union|volatile|register)\s+)*"
+                        r"[A-Za-z_]\w*(?:\s+const)?(?=\s|\*)")

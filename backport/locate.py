@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .align import Alignment, Pair, align
+from .clex import declared_locals
 from .cparse import CFile, Function, Unit, UnitKind
 from .indent import norm
 from .model import CONTEXT, NO_EOL, REMOVED, Hunk
@@ -493,7 +494,23 @@ class _Work:
         for anchor, at_spot in ((a, spot_a), (b, spot_b)):
             if anchor and anchor[1] is not None and at_spot == spot:
                 self.weak.append(anchor[1])
-        self.edits.append(Edit(spot, 0, block.added))
+        self.edits.append(Edit(spot, 0, self._after_declarations(block, spot) if spot_a is None else block.added))
+
+    def _after_declarations(self, block: Block, spot: int) -> tuple[str, ...]:
+        """Statements placed before the next statement whose base neighbour before them is gone,
+        landing right after the target's declarations: kept apart from them by a blank line, as
+        kernel style has it (checkpatch: "Missing a blank line after declarations") and as a
+        maintainer writes the port; the base's line before them was a statement, not a declaration."""
+        lines, base = self.scope.target_file.lines, self.scope.base_file.lines
+        before, first = lines[spot - 2] if spot >= 2 else "", next((x for x in block.added if x.strip()), "")
+        prev = base[block.first - 2] if block.first >= 2 else ""
+        if spot - 1 <= self.scope.target_span[0] or not first.strip() or block.added[0].strip() == "":
+            return block.added
+        if declared_locals([before]) and not declared_locals([first]) and prev.strip() and not declared_locals([prev]):
+            self.notes.append(f"a blank line keeps the added statements apart from the target's declarations "
+                              f"(target line {spot - 1})")
+            return ("",) + block.added
+        return block.added
 
     def _skip_blank(self, line: int, blanks: int, step: int) -> int:
         """Insertion point next to a target anchor, keeping the base's blank lines."""

@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 
 from . import arity, headers, structs
-from .clex import call_arguments, split_comment, top_commas
+from .clex import call_arguments, declared_locals, split_comment, top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
 from .locate import Block, Edit, Scope
@@ -783,29 +783,6 @@ def _gotos(cfile: CFile, start: int, end: int) -> set[str]:
 
 
 # --- variables the change stops declaring ----------------------------------
-
-def declared_locals(lines) -> set[str]:
-    """Variables some lines declare (``u8 cgx_id, *lmac = NULL, buf[4];``)."""
-    out = set()
-    for line in lines:
-        code = code_of(line).strip()
-        if not code.endswith(";") or code.split()[:1] in _NOT_DECL:
-            continue
-        m = _DECL_HEAD.match(code)
-        if not m:
-            continue
-        for part in top_commas(code[m.end():-1]):
-            head = part.split("=")[0].strip().lstrip("*").strip()
-            name = re.fullmatch(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*", head)
-            if name and "(" not in head:
-                out.add(name.group(1))
-    return out
-
-
-_NOT_DECL = (["return"], ["goto"], ["else"], ["case"], ["do"], ["break;"], ["continue;"])
-_DECL_HEAD = re.compile(r"^(?:(?:const|unsigned|signed|static|struct|enum|union|volatile|register)\s+)*"
-                        r"[A-Za-z_]\w*(?:\s+const)?(?=\s|\*)")
-
 
 def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = ()) -> list[Finding]:
     """A local the removed lines declare and the added lines no longer do, that lines of

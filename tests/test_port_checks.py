@@ -417,3 +417,17 @@ def test_bracket_halves():
     assert verify._bracket(("\tif (qux_ready(q)) {",), ("\t}",))
     assert not verify._bracket(("\tmutex_lock(&a->lock);",), ("\tmutex_unlock(&b->lock);",))
     assert not verify._bracket(("\tqux_flush(q);",), ("\tqux_start(q);",))
+
+
+def test_no_blank_line_where_the_base_put_the_check_after_declarations(tmp_path):
+    """The blank line after the target's declarations is added only where the base's line before
+    the added statements was a statement; after a declaration in the base too, the author's own
+    spacing stands."""
+    d = _variant(tmp_path, "check-placed-after-the-targets-declarations")
+    _replace(d / "base/drivers/vdpa/quxsim/quxsim.c", "\tif (!dev_attr->alloc_size)\n\t\treturn ERR_PTR(-EINVAL);\n",
+             "\tint alloc_size = dev_attr->alloc_size;\n")
+    _replace(d / "patch.diff", "@@ -14,6 +14,8 @@", "@@ -14,5 +14,7 @@")
+    _replace(d / "patch.diff", " \tif (!dev_attr->alloc_size)\n \t\treturn ERR_PTR(-EINVAL);\n", " \tint alloc_size = dev_attr->alloc_size;\n")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.DRIFTED
+    assert not any("blank line" in w for w in h.warnings)
