@@ -19,13 +19,13 @@ from .cparse import CFile, Function, UnitKind, identifiers
 from .headers import respell_includes
 from .hunkwork import HunkWork
 from .indent import norm
-from .locate import Edit, Placement, Scope, blocks, changed_lines, make_scope
+from .locate import Edit, Placement, Scope, blocks, changed_lines, make_scope, paragraph_bound
 from .model import FindingKind, Severity
 from .regenerate import rewrite
 from .renames import RenameMap, explained
 from .sources import Sources, is_c
 from .tree import Tree, kernel_version
-from .verify import member_kept, order_matters, still_defined
+from .verify import changes_flow, member_kept, order_matters, still_defined
 
 
 def adapt_hunks(work: list[HunkWork], renames: RenameMap, base: Sources, tsrc: Sources, scratch) -> None:
@@ -359,6 +359,9 @@ def _unconfirmed(w: HunkWork, s: Scope, choice, added: tuple[str, ...]) -> str:
     between = s.target_file.lines[choice.low - 1:choice.high - 1]
     if not order_matters(between, added):
         return f"{choice.note}; those lines share no name with the added ones and do not change the flow"
+    if choice.base and paragraph_bound(s, choice.base, choice.at, added) and not changes_flow(between):
+        return (f"{choice.note}; the added lines keep the base's paragraph there (the same statement beside "
+                "them, a blank line on their other side) and the lines between do not change the flow")
     guess = (f"{choice.note}, a guess: git merge-file does not place it between them either, and those "
              "lines share names with the added ones or change the flow")
     w.add(FindingKind.PLACEMENT, Severity.REVIEW, guess)

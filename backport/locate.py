@@ -98,6 +98,30 @@ class Choice:
     low: int
     high: int
     note: str
+    base: int = 0  # the base line the insertion goes before
+
+
+def paragraph_bound(s: Scope, base_at: int, target_at: int, added: tuple[str, ...]) -> bool:
+    """The added lines sit in the target's paragraphs as in the base's: right after the statement
+    before them with a blank line after them (``mutex_init(&priv->lock);`` + the added
+    ``rwlock_init(&priv->ptp_lock);``, then a blank line), or right before the statement after
+    them with a blank line before them, and the target has that statement, with that blank line,
+    at the spot.  What the target added beyond the blank line is another paragraph."""
+    b, t = s.base_file.lines, s.target_file.lines
+    if not added or not added[0].strip() or not added[-1].strip():
+        return False
+
+    def code(lines, n):
+        return 1 <= n <= len(lines) and bool(lines[n - 1].strip())
+
+    def blank(lines, n):
+        return 1 <= n <= len(lines) and not lines[n - 1].strip()
+
+    after_prev = code(b, base_at - 1) and blank(b, base_at) and code(t, target_at - 1) and blank(t, target_at) \
+        and norm(b[base_at - 2]) == norm(t[target_at - 2])
+    before_next = blank(b, base_at - 1) and code(b, base_at) and blank(t, target_at - 1) and code(t, target_at) \
+        and norm(b[base_at - 1]) == norm(t[target_at - 1])
+    return after_prev or before_next
 
 
 def blocks(hunk: Hunk) -> list[Block]:
@@ -543,7 +567,7 @@ class _Work:
             note = f"the target has {gap} other line(s) between the anchors of base line {at}; placed {side}"
             self.notes.append(note)
             spot = spot_a if side.startswith("after") else spot_b
-            self.choices.append(Choice(spot, min(spot_a, spot_b), max(spot_a, spot_b), note))
+            self.choices.append(Choice(spot, min(spot_a, spot_b), max(spot_a, spot_b), note, at))
             return spot
         return spot_a
 

@@ -25,7 +25,7 @@ from . import arity, headers, structs
 from .clex import call_arguments, declared_locals, split_comment, top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
-from .locate import Block, Edit, Scope
+from .locate import Block, Edit, Scope, paragraph_bound
 from .model import Check, Finding, FindingKind, Severity
 from .overlay import in_pathspecs
 from .sources import home, visible_headers
@@ -696,10 +696,12 @@ def order_matters(between, added) -> bool:
     """Lines the target has between an insertion's anchors could not trade places with the added
     lines without changing what the code does: they return, jump, open or close a block, are a
     label or a preprocessor line, or share a name (a variable, a function, a member) with them."""
-    code = [code_of(x) for x in between if x.strip()]
-    if any(_FLOW.search(x) for x in code):
-        return True
-    return bool(_names_in(between) & _names_in(added))
+    return changes_flow(between) or bool(_names_in(between) & _names_in(added))
+
+
+def changes_flow(lines) -> bool:
+    """Some of ``lines`` return, jump, open or close a block, or are a label or a preprocessor line."""
+    return any(_FLOW.search(code_of(x)) for x in lines if x.strip())
 
 
 def _names_in(lines) -> set[str]:
@@ -981,12 +983,31 @@ def gap_findings(h: HunkCode) -> list[Finding]:
             gap, closes = t_before.index(before[0]), False
         else:
             continue
-        if gap >= _GAP and not _wraps(h, block, edit, closes):
+        if gap >= _GAP and not _wraps(h, block, edit, closes) and not _own_paragraph(h, block, edit, after[0] if closes else before[0], closes):
             return [_finding(FindingKind.PLACEMENT, Severity.REVIEW,
                              f"the target has {gap} statement line(s) between the base's neighbours of the added lines "
                              f"in {s.function}(): which of those places is right is a guess",
                              f"{s.base_path}:{block.first}", f"{s.target_path}:{edit.start}")]
     return []
+
+
+def _own_paragraph(h: HunkCode, block: Block, edit: Edit, far: str, forward: bool) -> bool:
+    """The added lines keep the base's paragraph in the target (``paragraph_bound``) and the target's
+    lines up to the far anchor (``far``, squashed) do not change the flow: those lines are a
+    paragraph of their own, not a place the added lines could go."""
+    s = h.scope
+    if not paragraph_bound(s, block.first, edit.start, block.added):
+        return False
+    code = [x for x in block.added if code_of(x).strip()]
+    if forward and code and all(declared_locals([x]) for x in code + [s.target_file.lines[edit.start - 2]]):
+        return True  # a declaration after the same declaration: the target's statements below are no place for it
+    lines, step = s.target_file.lines, 1 if forward else -1
+    no = edit.start if forward else edit.start - 1
+    between: list[str] = []
+    while 1 <= no <= len(lines) and _squash(lines[no - 1]) != far and len(between) < _GAP_LOOK:
+        between.append(lines[no - 1])
+        no += step
+    return not changes_flow(between)
 
 
 def _wraps(h: HunkCode, block: Block, edit: Edit, closes: bool) -> bool:

@@ -431,3 +431,71 @@ def test_no_blank_line_where_the_base_put_the_check_after_declarations(tmp_path)
     [h] = _hunks(d)
     assert h.verdict is Verdict.DRIFTED
     assert not any("blank line" in w for w in h.warnings)
+
+
+# --- an insertion that keeps the base's paragraph -----------------------------------------------
+
+def test_statement_kept_in_its_paragraph():
+    [h] = _hunks(CASES / "statement-kept-in-its-paragraph")
+    assert h.verdict is Verdict.DRIFTED and "guess" not in h.reason
+
+
+def test_paragraph_with_a_return_between_is_still_a_guess(tmp_path):
+    """The added line would run on the target's new error path placed after `mutex_init()`,
+    and not placed before the next statement: which of the two the fix means is a guess."""
+    d = _variant(tmp_path, "statement-kept-in-its-paragraph")
+    _replace(d / "target/drivers/net/ethernet/quxmac/quxmac_main.c", "\tspin_lock_init(&priv->fpe_cfg.lock);\n",
+             "\tspin_lock_init(&priv->fpe_cfg.lock);\n\tif (!priv->plat)\n\t\treturn -EINVAL;\n")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "guess" in h.reason
+
+
+def test_paragraph_the_target_runs_on_is_still_a_guess(tmp_path):
+    """Without the blank line after `mutex_init()` in the target, the target's paragraph goes on
+    past it: where in it the added line goes is a guess."""
+    d = _variant(tmp_path, "statement-kept-in-its-paragraph")
+    _replace(d / "target/drivers/net/ethernet/quxmac/quxmac_main.c", "\tmutex_init(&priv->lock);\n\n",
+             "\tmutex_init(&priv->lock);\n")
+    [h] = _hunks(d)
+    assert h.verdict is Verdict.CONFLICT and "guess" in h.reason
+
+
+def test_declaration_after_the_same_declaration_is_no_guess(tmp_path):
+    """rvu_nix.c's nix_smq_flush() (6.1 -> 6.12): `u8 link_level;` added after `u64 cfg, bmap = 0;` (here `int`, `unsigned long`),
+    a blank line after it; 6.12 opens the body with a new `if (...) {` block.  A declaration
+    stays with the declarations, whatever statements the target has below them."""
+    d = _variant(tmp_path, "statement-kept-in-its-paragraph")
+    for side in ("base", "target"):
+        _replace(d / side / "drivers/net/ethernet/quxmac/quxmac_main.c",
+                 "\tstruct quxmac_priv *priv = dev_get_drvdata(device);\n",
+                 "\tstruct quxmac_priv *priv = dev_get_drvdata(device);\n\tunsigned long cfg, bmap = 0;\n")
+    _replace(d / "target/drivers/net/ethernet/quxmac/quxmac_main.c", "\n\tquxmac_napi_add(priv);\n",
+             "\n\tif (!priv->plat) {\n\t\tquxmac_warn(priv);\n\t\treturn -EINVAL;\n\t}\n\n\tquxmac_napi_add(priv);\n")
+    (d / "patch.diff").write_text(
+        "diff --git a/drivers/net/ethernet/quxmac/quxmac_main.c b/drivers/net/ethernet/quxmac/quxmac_main.c\n"
+        "--- a/drivers/net/ethernet/quxmac/quxmac_main.c\n+++ b/drivers/net/ethernet/quxmac/quxmac_main.c\n"
+        "@@ -6,6 +6,7 @@ int quxmac_dvr_probe(struct device *device)\n {\n"
+        " \tstruct quxmac_priv *priv = dev_get_drvdata(device);\n \tunsigned long cfg, bmap = 0;\n+\tint link_level;\n"
+        " \n \tquxmac_napi_add(priv);\n \n")
+    [h] = _hunks(d)
+    assert h.verdict in (Verdict.DRIFTED, Verdict.OFFSET, Verdict.EXACT) and "guess" not in h.reason
+
+
+def test_paragraph_bound_either_side():
+    """mlx5 eswitch.c (6.1 -> 6.12): the call the fix adds sits right before the next comment and
+    statement with a blank line before it; 6.12 has a new `if` between the previous statement and
+    that blank line.  The added lines keep the base's paragraph at the spot before the next one;
+    nowhere else (not right after the previous statement, not without the blank line)."""
+    from backport.cparse import parse
+    from backport.locate import make_scope, paragraph_bound
+    base = ("void f(struct sw *esw, struct vport *vport)\n{\n\tclear_id(esw);\n\n"
+            "\t/* no cleanup is assumed */\n\tchange_handle(vport);\n}\n")
+    target = ("void f(struct sw *esw, struct vport *vport)\n{\n\tclear_id(esw);\n\n"
+              "\tif (vport->ipsec)\n\t\tesw->ipsec_count--;\n\n"
+              "\t/* no cleanup is assumed */\n\tchange_handle(vport);\n}\n")
+    bfile, tfile = parse(base), parse(target)
+    s = make_scope("a.c", bfile, bfile.functions[0], "a.c", tfile, tfile.functions[0])
+    added = ("\tapply_rx_mode(esw, vport);",)
+    assert paragraph_bound(s, 5, 8, added)  # before the comment, the blank line before it
+    assert not paragraph_bound(s, 5, 4, added)  # right after clear_id(): not the base's shape
+    assert not paragraph_bound(s, 5, 8, ("",) + added)  # lines that bring their own blank line
