@@ -851,25 +851,25 @@ _NEAR = 6
 
 
 def partial_findings(h: HunkCode) -> list[Finding]:
-    """An added statement (a call) that the target already has a few lines away and the base
-    does not: part of the change may already be applied."""
+    """An added statement (a call, an assignment) that the target already has a few lines away
+    and the base does not: part of the change may already be applied (6.12's soc_bus_register()
+    already sets `soc_bus_registered = true;` two lines above where the 6.1 fix adds it).  The
+    lines a block replaces are no evidence either way, nor is a statement the hunk removes
+    elsewhere (a statement the fix moves)."""
     s = h.scope
-    out = []
+    gone = {_squash_keeping_strings(x) for b in h.blocks for x in b.removed}
     for block, edit in zip(sorted(h.blocks, key=lambda b: b.first), sorted(h.edits, key=lambda e: e.start)):
-        if block.removed:
-            continue
+        t_near = _window(s.target_file, edit.start, edit.removed)
+        b_near = _window(s.base_file, block.first, len(block.removed))
         for line in edit.added:
             want = _squash_keeping_strings(line)
-            if len(want) < 12 or "(" not in want or not want.endswith(";"):
+            if len(want) < 12 or not want.endswith(";") or not ("(" in want or "=" in want) or want in gone:
                 continue
-            t_near = _window(s.target_file, edit.start)
-            b_near = _window(s.base_file, block.first)
             if want in t_near and want not in b_near:
-                out.append(_finding(FindingKind.PARTIAL, Severity.REVIEW,
-                                    f"the target already has `{line.strip()}` near where it is added: "
-                                    "part of this change may already be applied", f"{s.target_path}:{edit.start}"))
-                return out
-    return out
+                return [_finding(FindingKind.PARTIAL, Severity.REVIEW,
+                                 f"the target already has `{line.strip()}` near where it is added: "
+                                 "part of this change may already be applied", f"{s.target_path}:{edit.start}")]
+    return []
 
 
 def redeclared_findings(h: HunkCode) -> list[Finding]:
@@ -1182,8 +1182,10 @@ def _squash_keeping_strings(line: str) -> str:
     return "".join(split_comment(line)[0].split())
 
 
-def _window(cfile: CFile, at: int) -> set[str]:
-    return {_squash_keeping_strings(x) for x in cfile.lines[max(0, at - 1 - _NEAR):at - 1 + _NEAR]}
+def _window(cfile: CFile, at: int, replaced: int = 0) -> set[str]:
+    """The squashed lines within ``_NEAR`` lines of line ``at``, the ``replaced`` lines from it left out."""
+    lines = cfile.lines
+    return {_squash_keeping_strings(x) for x in lines[max(0, at - 1 - _NEAR):at - 1] + lines[at - 1 + replaced:at - 1 + replaced + _NEAR]}
 
 
 _DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)")

@@ -499,3 +499,8 @@ def test_paragraph_bound_either_side():
     assert paragraph_bound(s, 5, 8, added)  # before the comment, the blank line before it
     assert not paragraph_bound(s, 5, 4, added)  # right after clear_id(): not the base's shape
     assert not paragraph_bound(s, 5, 8, ("",) + added)  # lines that bring their own blank line
+
+
+def test_an_assignment_the_target_already_has_is_a_partial_already_applied():
+    [h] = _hunks(CASES / "replaced-lines-add-a-statement-the-target-has")
+    assert h.verdict is Verdict.CONFLICT and "already has `soc_bus_registered = true;`" in h.reason
