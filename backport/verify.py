@@ -484,6 +484,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += depth_findings(h)
         found += partial_findings(h)
         found += redeclared_findings(h)
+        found += redefined_findings(h)
         found += repeated_condition_findings(h, conditions)
         found += gap_findings(h)
         found += released_findings(h)
@@ -863,13 +864,39 @@ def partial_findings(h: HunkCode) -> list[Finding]:
         b_near = _window(s.base_file, block.first, len(block.removed))
         for line in edit.added:
             want = _squash_keeping_strings(line)
-            if len(want) < 12 or not want.endswith(";") or not ("(" in want or "=" in want) or want in gone:
+            if len(want) < 12 or not want.endswith(";") or not ("(" in want or "=" in want) or want in gone \
+                    or declared_locals([line]):  # a declaration: redeclared_findings says what that means
                 continue
             if want in t_near and want not in b_near:
                 return [_finding(FindingKind.PARTIAL, Severity.REVIEW,
                                  f"the target already has `{line.strip()}` near where it is added: "
                                  "part of this change may already be applied", f"{s.target_path}:{edit.start}")]
     return []
+
+
+def redefined_findings(h: HunkCode) -> list[Finding]:
+    """A function or macro the added lines define that the target's file already defines and the
+    base's does not (hisi_sas_v3_hw.c: 6.12 already has the `debugfs_dump_is_generated_v3_hw()` the
+    6.1 fix adds): a second definition does not build; that part is likely applied already."""
+    s = h.scope
+    heads = {m.group(1) for x in h.added if (m := _FUNC_HEAD.match(x) or _DEFINE.match(x))}
+    heads -= {m.group(1) for x in h.removed if (m := _FUNC_HEAD.match(x) or _DEFINE.match(x))}
+    for name in sorted(heads):
+        there = _defined_at(s.target_file.lines, name, [(e.start, e.removed) for e in h.edits])
+        if there and not _defined_at(s.base_file.lines, name, [(b.first, len(b.removed)) for b in h.blocks]):
+            return [_finding(FindingKind.PARTIAL, Severity.REVIEW,
+                             f"the added lines define `{name}`, which the target's file already defines "
+                             f"(line {there[0]}) and the base's does not: a second definition does not "
+                             "build; that part may already be applied", f"{s.target_path}:{there[0]}")]
+    return []
+
+
+def _defined_at(lines: tuple[str, ...], name: str, replaced: list[tuple[int, int]]) -> list[int]:
+    """The lines (1-based) that open a definition of function or macro ``name``, the lines
+    a hunk replaces left out."""
+    skip = {k for start, count in replaced for k in range(start, start + count)}
+    return [k for k, x in enumerate(lines, 1) if k not in skip and name in x
+            and (m := _FUNC_HEAD.match(x) or _DEFINE.match(x)) and m.group(1) == name]
 
 
 def redeclared_findings(h: HunkCode) -> list[Finding]:

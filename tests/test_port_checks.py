@@ -7,7 +7,7 @@ from pathlib import Path
 
 from backport import verify
 from backport.ingest import read_patches
-from backport.model import Verdict
+from backport.model import Severity, Verdict
 from backport.pipeline import port
 from backport.tree import DirTree
 
@@ -504,3 +504,20 @@ def test_paragraph_bound_either_side():
 def test_an_assignment_the_target_already_has_is_a_partial_already_applied():
     [h] = _hunks(CASES / "replaced-lines-add-a-statement-the-target-has")
     assert h.verdict is Verdict.CONFLICT and "already has `soc_bus_registered = true;`" in h.reason
+
+
+def test_a_function_the_target_file_already_defines_is_not_added_twice():
+    """hisi_sas_v3_hw.c (6.1 -> 6.12): the fix adds `debugfs_dump_is_generated_v3_hw()`, which
+    6.12's file already defines: a second definition does not build."""
+    from backport.cparse import parse
+    from backport.locate import Block, Edit, make_scope
+    added = ("static bool qux_dump_done(struct qux *q)", "{", "\treturn q->done;", "}", "")
+    base = parse("static int a;\n\nvoid qux_probe(void)\n{\n}\n")
+    target = parse("static int a;\n\nstatic bool qux_dump_done(struct qux *q)\n{\n\treturn q->done;\n}\n\n"
+                   "void qux_probe(void)\n{\n}\n")
+    s = make_scope("a.c", base, None, "a.c", target, None)
+    h = verify.HunkCode(1, s, added, (), (Block(3, (), added),), (Edit(8, 0, added),))
+    [f] = verify.redefined_findings(h)
+    assert f.severity is Severity.REVIEW and "`qux_dump_done`" in f.message and "line 3" in f.message
+    fresh = make_scope("a.c", base, None, "a.c", base, None)
+    assert verify.redefined_findings(verify.HunkCode(1, fresh, added, (), (Block(3, (), added),), (Edit(3, 0, added),))) == []
