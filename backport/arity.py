@@ -47,10 +47,15 @@ def _count_args(text: str, start: int) -> int | None:
 
 
 def prototypes(texts: list[str], names: set[str]) -> dict[str, int]:
-    """name -> parameter count, from definitions or declarations in ``texts``."""
+    """name -> parameter count, from definitions or declarations in ``texts``, and from
+    function-like macros they ``#define`` (``__assign_str(dst, src)`` took two arguments
+    before 6.10, one since)."""
     found: dict[str, int] = {}
     if not names:
         return found
+    for text in texts:
+        for name, count in macro_params(text, names).items():
+            found.setdefault(name, count)
     pattern = re.compile(r"^[A-Za-z_][\w\s\*]*?\b(" + "|".join(map(re.escape, sorted(names))) +
                          r")\s*\(([^;{)]*(?:\([^)]*\)[^;{)]*)*)\)\s*[;{]?\s*$", re.M)
     for text in texts:
@@ -103,13 +108,26 @@ def macro_name(name: str) -> bool:
     return name.isupper()
 
 
-_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)\(")  # a function-like macro
+_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)\(([^)]*)\)", re.M)  # a function-like macro
+
+
+def macro_params(text: str, names: set[str]) -> dict[str, int]:
+    """name -> parameter count of the function-like macros ``text`` defines among ``names``;
+    a variadic macro (``...``, ``args...``) has no count to hold a call to."""
+    out: dict[str, int] = {}
+    if "define" not in text:
+        return out
+    for m in _DEFINE.finditer(text):
+        if m.group(1) in names and "..." not in m.group(2):
+            params = m.group(2).strip()
+            out.setdefault(m.group(1), len(params.split(",")) if params else 0)
+    return out
 
 
 class _Counts:
     """The counts the files give, read one by one in path order: a name takes its count from
-    the first file that declares it; a name a file ``#define``s as a function-like macro
-    before any file declares it has none (a macro has no prototype to count against)."""
+    the first file that declares it or ``#define``s it as a function-like macro; a variadic
+    macro found first leaves it without one (no count to hold a call to)."""
 
     def __init__(self, tree: Tree, names: list[str]):
         self.tree, self.names = tree, set(names)
@@ -121,7 +139,8 @@ class _Counts:
         text = _around(self.tree.read(path), [no for no, _ in hits])
         if text:
             self.counts.update({k: v for k, v in prototypes([text], self.names).items() if k in open_})
-        self.macros |= {m.group(1) for _, line in hits if (m := _DEFINE.match(line))} & open_ - set(self.counts)
+        defined = {m.group(1) for _, line in hits if (m := _DEFINE.match(line))} & open_ - set(self.counts)
+        self.macros |= defined - set(self.counts)
 
     def done(self) -> bool:
         return self.names <= self.macros | set(self.counts)

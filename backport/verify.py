@@ -473,14 +473,15 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
     out: dict[int, list[Finding]] = {h.key: [] for h in todo}
     std = c_dialect(target)
     patch_names = {n for lines in all_added for n in identifiers("\n".join(code_of(x) for x in lines))}
-    structs = _StructLookup(base, target)
+    structs = _StructLookup(base, target, frozenset(member_declarations(x for lines in all_added for x in lines)))
     conditions = changed_conditions(todo)
+    patch_protos = {n for lines in all_added for x in lines for n in _declared_functions(x)}
     for h in todo:
         found = out[h.key]
         found += dialect_findings(h.added, std)
         found += structs.findings(h, patch_names)
         found += cleanup_findings(h)
-        found += undeclared_findings(h, all_added)
+        found += undeclared_findings(h, all_added, todo)
         found += depth_findings(h)
         found += partial_findings(h)
         found += redeclared_findings(h)
@@ -488,8 +489,57 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += repeated_condition_findings(h, conditions)
         found += gap_findings(h)
         found += released_findings(h)
+        found += order_findings(h, patch_protos)
     _assigned_undeclared(todo, out, base, target, declared_locals(x for lines in all_added for x in lines))
     return out
+
+
+# --- a static function called before the compiler has seen it ---------------
+
+_DECLARED_FUNCTION = re.compile(r"^(?:[A-Za-z_][\w\s\*]*?[\s\*])?([A-Za-z_]\w*)\s*\(")
+
+
+def _declared_functions(line: str) -> set[str]:
+    """The function a column-0 line declares or defines (``static void sd_uninit_command(``)."""
+    m = _DECLARED_FUNCTION.match(line) if line[:1].isalpha() or line[:1] == "_" else None
+    return {m.group(1)} if m and m.group(1) not in _KEYWORDS else set()
+
+
+def order_findings(h: HunkCode, patch_protos: set[str]) -> list[Finding]:
+    """An added call to a static function of the file that the target defines only further down,
+    with no prototype above the call, where the base declares it before its call (6.12's sd.c
+    has no forward declaration of sd_uninit_command(), 6.1's has): the compiler meets the call
+    before any declaration (an implicit declaration, an error since 5.18 and a conflict with the
+    static definition before)."""
+    s = h.scope
+    if not s.function:
+        return []
+    out = []
+    calls = {n for x in h.added for n in arity.calls(code_of(x))} - patch_protos - {s.function}
+    for name in sorted(calls):
+        t_first, b_first = _first_declaration(s.target_file, name), _first_declaration(s.base_file, name)
+        if t_first is None or b_first is None or not t_first[1]:
+            continue
+        if t_first[0] > s.target_span[0] and b_first[0] < s.base_span[0]:
+            out.append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
+                                f"`{name}()` is static in the target's file and first declared at line {t_first[0]}, "
+                                f"after {s.function}() that the added call is in; the base declares it before "
+                                "(add a prototype, or move the definition up)",
+                                f"{s.target_path}:{t_first[0]}", f"{s.base_path}:{b_first[0]}"))
+    return out
+
+
+def _first_declaration(cfile: CFile, name: str) -> tuple[int, bool] | None:
+    """(line, static) of the file's first column-0 declaration or definition of function ``name``."""
+    if name not in cfile.index.tokens:
+        return None
+    for no, line in enumerate(cfile.lines, 1):
+        if name in line and re.match(rf"\s*#\s*define\s+{re.escape(name)}\b", line):
+            return no, False  # a macro of that name: no static function to order against
+        if name in line and name in _declared_functions(line):
+            head = " ".join(cfile.lines[max(no - 2, 0):no])  # the storage class may be on the line above
+            return no, bool(re.search(r"\bstatic\b", head))
+    return None
 
 
 # --- C dialect ---------------------------------------------------------------
@@ -535,8 +585,9 @@ class _StructLookup:
     each: the file itself, its directory, then include/ (``git grep``); and the members of a
     chain (``chunk->subh.cookie_hdr->c.peer_init``) followed through them, link by link."""
 
-    def __init__(self, base: Tree, target: Tree):
+    def __init__(self, base: Tree, target: Tree, patch_members: frozenset[str] = frozenset()):
         self.trees = {"base": base, "target": target}
+        self.patch_members = patch_members  # names the patch's added lines declare (a struct's new members)
         self.bodies: dict[tuple[str, str, str], str | None] = {}
         self.includes: dict[tuple[str, str], list[str]] = {}
 
@@ -615,8 +666,10 @@ class _StructLookup:
         path = var
         for k, (op, member) in enumerate(links):
             path += op + member
-            if tbody is None or bbody is None or not _has_word(bbody, member):
+            if tbody is None or bbody is None:
                 return None
+            if not _has_word(bbody, member):
+                return self._nowhere(h, tag, path, member, tbody)
             if not _has_word(tbody, member):
                 if member in patch_names and _declared_member(h, member):
                     return None
@@ -653,6 +706,23 @@ class _StructLookup:
             else:
                 return None
         return None
+
+    def _nowhere(self, h: HunkCode, tag: str, path: str, member: str, tbody: str) -> Finding | None:
+        """A member neither tree's struct has and no added line declares (hid-mcp2221.c's
+        ``mcp->rxbuf_size``, added to struct mcp2221 by a part of the fix the input lacks)."""
+        var = re.split(r"->|\.", path, maxsplit=1)[0]
+        if _has_word(tbody, member) or member in self.patch_members or _same_file(h):
+            return None
+        declared = {m.group(1) for m in re.finditer(rf"\bstruct\s+(\w+)\s*\**\s*(?:const\s+)?\b{re.escape(var)}\b",
+                                                     "\n".join(code_of(x) for x in h.added))}
+        if declared - {tag.split()[1]} or not declared and not all(
+                re.search(rf"\bstruct\s+\w+\s*\**\s*(?:const\s+)?\b{re.escape(var)}\b", _function_text(f, span))
+                for f, span in ((h.scope.base_file, h.scope.base_span), (h.scope.target_file, h.scope.target_span))):
+            return None  # another type in the added lines, or the type of a global: too weak to say it is missing
+        return _finding(FindingKind.PREREQUISITE, Severity.REVIEW,
+                        f"`{path}`: {tag} has no member `{member}` in the target, nor in the base, and this "
+                        "patch adds none: the input is incomplete (the part of its change that adds the "
+                        "member is missing), and the port does not build without it")
 
     def _same_members(self, h: HunkCode, bm: structs.Member, tm: structs.Member) -> bool:
         """A member whose struct type was renamed (``struct cifs_sid`` in the target for the base's
@@ -743,6 +813,25 @@ def _declared_member(h: HunkCode, member: str) -> bool:
     return any(re.search(rf"^\s*[A-Za-z_][\w\s\*]*\b{re.escape(member)}\s*(?:\[[^\]]*\])?\s*;", x) for x in h.added)
 
 
+_MEMBER_DECL = re.compile(r"^\s*[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(?::\s*\w+\s*)?[;,]")
+
+
+def member_declarations(lines) -> set[str]:
+    """Names that lines declare the way a struct declares a member (``u16 rxbuf_size;``,
+    ``unsigned int a : 1;``, ``struct list_head dead_tables;``), or that a macro declares
+    (``DECLARE_BITMAP(map, N);``, ``struct_group(...)``: every identifier among its arguments), generously: a name
+    in here is never said to be missing."""
+    out = set()
+    for line in lines:
+        code = code_of(line)
+        m = _MEMBER_DECL.match(code)
+        if m:
+            out.update(declared_locals([code]) | {m.group(1)})
+        if re.match(r"^\s*(?:_*(?:DECLARE|DEFINE)_[A-Z0-9_]+|struct_group\w*)\s*\(", code):
+            out.update(identifiers(code))
+    return out
+
+
 def _has_word(text: str, word: str) -> bool:
     return re.search(rf"\b{re.escape(word)}\b", "\n".join(code_of(x) for x in text.split("\n"))) is not None
 
@@ -753,8 +842,11 @@ def _var_struct(var: str, function_text: str, cfile: CFile) -> str | None:
     m = decl.search(function_text)
     if m:
         return m.group(1)
-    m = decl.search("\n".join(x for x in cfile.lines if x[:1] not in ("\t", " ")))
-    return m.group(1) if m else None
+    for line in cfile.lines:  # file scope: a global, not a parameter of another function's head
+        m = decl.search(line) if line[:1] not in ("\t", " ") and var in line else None
+        if m and line.count("(", 0, m.start()) <= line.count(")", 0, m.start()):
+            return m.group(1)
+    return None
 
 
 def _function_text(cfile: CFile, span: tuple[int, int]) -> str:
@@ -790,33 +882,51 @@ def _gotos(cfile: CFile, start: int, end: int) -> set[str]:
 
 # --- variables the change stops declaring ----------------------------------
 
-def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = ()) -> list[Finding]:
-    """A local the removed lines declare and the added lines no longer do, that lines of
-    the target's function the hunk keeps still use (the patch renamed it in the base only)."""
+def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = (),
+                        removed: Sequence[HunkCode] = ()) -> list[Finding]:
+    """A variable the removed lines declare and the added lines no longer do, that lines the
+    hunk keeps still use: in the target's function for a local, anywhere in the target's file
+    for one at file scope (rds/tcp.c's ``static atomic_t rds_tcp_tc_count;``).  Where the base
+    keeps a use too, the input lacks the part of its change that converts those uses (a hunk cut
+    from it): the port does not build as given either, and the finding says so.  ``removed``:
+    the patch's other hunks, whose removed lines are gone too."""
     s = h.scope
-    if not s.function:
-        return []
     gone = declared_locals(h.removed) - declared_locals(h.added)
     if not gone:
         return []
-    removed = {e.start + k for e in h.edits for k in range(e.removed)}
-    kept = [(no, s.target_file.lines[no - 1]) for no in range(s.target_span[0], s.target_span[1] + 1)
-            if no not in removed]
+    mine = [h, *(o for o in removed if o.scope.target_path == s.target_path)]
+    kept = _kept_lines(s.target_file, s.target_span if s.function else (1, len(s.target_file.lines)),
+                       {e.start + k for o in mine for e in o.edits for k in range(e.removed)})
     gone -= declared_locals(x for _, x in kept) | declared_locals(x for lines in others for x in lines)
-    gone_in_base = {b.first + k for b in h.blocks for k in range(len(b.removed))}
-    base_kept = [x for no, x in enumerate(s.base_file.lines[s.base_span[0] - 1:s.base_span[1]], s.base_span[0])
-                 if no not in gone_in_base]
+    base_kept = _kept_lines(s.base_file, s.base_span if s.function else (1, len(s.base_file.lines)),
+                            {b.first + k for o in mine if o.scope.base_path == s.base_path
+                             for b in o.blocks for k in range(len(b.removed))})
+    where = f"the target's {s.function}()" if s.function else s.target_path
     out = []
     for name in sorted(gone):
-        uses = [no for no, x in kept if re.search(rf"\b{re.escape(name)}\b", code_of(x))]
-        if any(re.search(rf"\b{re.escape(name)}\b", code_of(x)) for x in base_kept):
-            continue  # the base keeps a use too: the patch itself leaves it so, not a drift of the target
-        if uses:
-            out.append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
-                                f"the hunk removes the declaration of `{name}`, which the target's {s.function}() "
-                                f"still uses at line {uses[0]} after the change",
-                                *(f"{s.target_path}:{no}" for no in uses[:3])))
+        uses = [no for no, x in kept if _uses_var(x, name)]
+        if not uses:
+            continue
+        cause = ""
+        if any(_uses_var(x, name) for _, x in base_kept):
+            if _same_file(h):
+                continue  # the patch's own base: what it leaves undeclared is the patch's, not the port's
+            cause = ("; the base keeps a use too: the input lacks the part of its change that converts "
+                     "those uses, and the port does not build without it")
+        out.append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
+                            f"the hunk removes the declaration of `{name}`, which {where} still uses at line "
+                            f"{uses[0]} after the change{cause}", *(f"{s.target_path}:{no}" for no in uses[:3])))
     return out
+
+
+def _kept_lines(cfile: CFile, span: tuple[int, int], removed: set[int]) -> list[tuple[int, str]]:
+    return [(no, cfile.lines[no - 1]) for no in range(span[0], span[1] + 1) if no not in removed]
+
+
+def _uses_var(line: str, name: str) -> bool:
+    """``line`` names ``name`` in code other than as a member (``p->new``, ``.new =``)."""
+    return any(not re.search(r"(?:->|\.)\s*$", code[:m.start()])
+               for code in [code_of(line)] for m in re.finditer(rf"\b{re.escape(name)}\b", code))
 
 
 # --- where the code lands ----------------------------------------------------
@@ -934,7 +1044,7 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
     parameters, its file, a header): the port does not compile.  When the base's function and file
     do not declare it either, the input lacks that part of its change: the port does not build as
     given either, so that too is a review finding, naming the input as the cause."""
-    wanted: dict[int, dict[str, bool]] = {}
+    wanted: dict[int, dict[str, tuple[bool, str]]] = {}
     for h in todo:
         s = h.scope
         if not s.function:
@@ -948,22 +1058,65 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
                 continue
             name = m.group(1)
             if not _declares_var(s.target_file, s.target_span, name):
-                wanted.setdefault(h.key, {})[name] = _declares_var(s.base_file, s.base_span, name)
+                wanted.setdefault(h.key, {})[name] = (_declares_var(s.base_file, s.base_span, name), "assigns")
+        for name, base_has in _read_undeclared(h, patch_locals).items():
+            wanted.setdefault(h.key, {}).setdefault(name, (base_has, "reads"))
     if not wanted:
         return
     unseen = {n for names in wanted.values() for n in names} - _header_globals(
         sorted({n for names in wanted.values() for n in names}), target, tuple(h.scope.target_path for h in todo))
     for key, names in wanted.items():
         for name in sorted(set(names) & unseen):
-            if names[name]:
+            base_has, verb = names[name]
+            if base_has:
                 out[key].append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
-                                         f"an added line assigns `{name}`, which the target's function does not declare "
+                                         f"an added line {verb} `{name}`, which the target's function does not declare "
                                          "(the base's does)"))
             elif not _same_tree(base, target):
                 out[key].append(_finding(FindingKind.PREREQUISITE, Severity.REVIEW,
-                                         f"an added line assigns `{name}`, which neither the target's nor the base's "
+                                         f"an added line {verb} `{name}`, which neither the target's nor the base's "
                                          "function declares: the input is incomplete (the part of its change that "
                                          "declares it is missing), and the port does not build without it"))
+
+
+_PLAIN = re.compile(r"(?<![\w.>])(?<!->)(?<!\.\s)([a-z_][a-z0-9_]*)\b(?!\s*\()")  # a name, not a call nor a member
+
+
+def _read_undeclared(h: HunkCode, patch_locals: set[str]) -> dict[str, bool]:
+    """Variables the added lines read (``spin_lock_irqsave(&v->config_lock, flags)``) that the
+    target's function neither declares nor names in its own lines, nor its file at file scope, while
+    the base's function declares them (-> True), or other functions of either file declare a local
+    of that name (-> False: nothing says what it is in the target; the input lacks a part).  A name
+    with neither evidence (a type, a function passed by name, a header's global) is not asked."""
+    s = h.scope
+    text = "\n".join(code_of(x) for x in h.added)
+    text = re.sub(r"\b(?:struct|union|enum|goto)\s+\w+", " ", text)
+    ours = declared_names(h) | patch_locals | _KEYWORDS | designated_members(text) | set(_GOTO.findall(text))
+    names = {m.group(1) for m in _PLAIN.finditer(text)} - ours
+    out: dict[str, bool] = {}
+    tfn = s.target_file.lines[s.target_span[0] - 1:s.target_span[1]]
+    for name in sorted(names):
+        if _NOT_API.match(name) or any(_uses_var(x, name) for x in tfn) or _declares_var(s.target_file, s.target_span, name):
+            continue
+        if _declares_local(s.base_file, s.base_span, name):
+            out[name] = True
+        elif _local_elsewhere(s.base_file, name) or _local_elsewhere(s.target_file, name):
+            out[name] = False
+    return out
+
+
+def _declares_local(cfile: CFile, span: tuple[int, int], name: str) -> bool:
+    """``name`` is a local or parameter of the function at ``span`` (not a global of the file)."""
+    lines = cfile.lines[span[0] - 1:span[1]]
+    head = "\n".join(code_of(x) for x in lines).split("{", 1)[0]
+    return name in {_last_ident(p) for p in top_commas(head[head.find("(") + 1:head.rfind(")")])} \
+        or name in declared_locals(lines)
+
+
+def _local_elsewhere(cfile: CFile, name: str) -> bool:
+    """Some function of the file declares a local ``name`` (an indented declaration)."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return name in declared_locals(x for x in cfile.lines if x[:1] in ("\t", " ") and word.search(x))
 
 
 def _header_globals(names: list[str], target: Tree, paths: tuple[str, ...]) -> set[str]:
@@ -974,8 +1127,18 @@ def _header_globals(names: list[str], target: Tree, paths: tuple[str, ...]) -> s
     pattern = rf"^\s*(extern\s.*\b({alternation})\b|#\s*define\s+({alternation})\b)"
     found: set[str] = set()
     for _, _, text in target.grep(pattern, paths=visible_headers(paths)):
+        text = _outside_parentheses(text) if not re.match(r"\s*#", text) else text
         found.update(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
     return found
+
+
+def _outside_parentheses(text: str) -> str:
+    """``text`` less what parentheses hold (a prototype's parameter names)."""
+    while True:
+        shorter = re.sub(r"\([^()]*\)?", " ", text)
+        if shorter == text:
+            return text
+        text = shorter
 
 
 def _declares_var(cfile: CFile, span: tuple[int, int], name: str) -> bool:

@@ -2,6 +2,7 @@
 golden case, and on a variant of it where the fact behind the finding is changed."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -521,3 +522,95 @@ def test_a_function_the_target_file_already_defines_is_not_added_twice():
     assert f.severity is Severity.REVIEW and "`qux_dump_done`" in f.message and "line 3" in f.message
     fresh = make_scope("a.c", base, None, "a.c", base, None)
     assert verify.redefined_findings(verify.HunkCode(1, fresh, added, (), (Block(3, (), added),), (Edit(3, 0, added),))) == []
+
+
+# --- what the compiler would say of the port: declarations, orders, macros ------------------
+
+def test_static_helper_called_above_its_definition_needs_review():
+    h, = _hunks(CASES / "static-helper-defined-below-the-call")
+    assert h.verdict is Verdict.CONFLICT and "first declared at line 23" in h.reason
+
+
+def test_static_helper_with_a_prototype_in_the_target_is_clean(tmp_path):
+    d = _variant(tmp_path, "static-helper-defined-below-the-call")
+    _replace(d / "target/drivers/scsi/quux_sd.c", '#include "quux_sd.h"\n',
+             '#include "quux_sd.h"\n\nstatic void quux_uninit_command(struct quux_cmnd *cmd);\n')
+    h, = _hunks(d)
+    assert h.verdict is Verdict.EXACT, h.reason
+
+
+def test_static_helper_defined_below_in_the_base_too_is_not_the_ports_doing(tmp_path):
+    d = _variant(tmp_path, "static-helper-defined-below-the-call")
+    _replace(d / "base/drivers/scsi/quux_sd.c", "static void quux_uninit_command(struct quux_cmnd *cmd);\n\n", "")
+    h, = _hunks(d)
+    assert h.verdict is not Verdict.CONFLICT and "first declared" not in " ".join(h.warnings), h.reason
+
+
+def test_macro_whose_parameter_count_changed_needs_review():
+    h, = _hunks(CASES / "macro-takes-other-arguments-in-target")
+    assert h.verdict is Verdict.CONFLICT and "`__assign_str()` takes 2 argument(s) in the target" in h.reason
+
+
+def test_macro_with_the_same_parameter_count_is_clean(tmp_path):
+    d = _variant(tmp_path, "macro-takes-other-arguments-in-target")
+    _replace(d / "target/include/linux/quux_trace.h", "#define __assign_str(dst, src) quux_copy_str(dst, src)",
+             "#define __assign_str(dst) quux_copy_str(dst)")
+    h, = _hunks(d)
+    assert h.verdict is Verdict.DRIFTED, h.reason
+
+
+def test_member_neither_tree_has_is_an_incomplete_input():
+    h, = _hunks(CASES / "input-lacks-the-part-that-adds-a-member")
+    assert h.verdict is Verdict.CONFLICT and "nor in the base, and this patch adds none" in h.reason
+
+
+def test_member_another_hunk_of_the_patch_adds_is_clean(tmp_path):
+    d = _variant(tmp_path, "input-lacks-the-part-that-adds-a-member")
+    head, _, rest = (d / "patch.diff").read_text().partition("@@ ")
+    struct_hunk = ("@@ -6,6 +6,7 @@ struct quux {\n \tstruct hid_device *hdev;\n \tu8 *rxbuf;\n \tint rxbuf_idx;\n"
+                   "+\tint rxbuf_size;\n };\n \n static int quux_raw_event(struct hid_device *hdev, u8 *data, int size)\n")
+    rest = re.sub(r"^(-\d+,\d+) \+(\d+)", lambda m: f"{m[1]} +{int(m[2]) + 1}", rest)  # one line further down
+    (d / "patch.diff").write_text(head + struct_hunk + "@@ " + rest)
+    hunks = _hunks(d)
+    assert len(hunks) == 2 and all(h.verdict in (Verdict.EXACT, Verdict.OFFSET, Verdict.DRIFTED) for h in hunks), [h.reason for h in hunks]
+
+
+def test_added_read_of_a_local_only_the_base_declares_needs_review():
+    h, = _hunks(CASES / "added-lines-read-a-local-the-target-lacks")
+    assert h.verdict is Verdict.CONFLICT and "reads `flags`, which the target's function does not declare" in h.reason
+
+
+def test_added_read_of_a_local_the_target_declares_is_not_asked(tmp_path):
+    d = _variant(tmp_path, "added-lines-read-a-local-the-target-lacks")
+    _replace(d / "target/drivers/vhost/quux_vdpa.c", "\tvoid *old;\n\n\tspin_lock(", "\tunsigned long flags;\n\tvoid *old;\n\n\tspin_lock(")
+    h, = _hunks(d)
+    assert h.verdict is not Verdict.CONFLICT and "reads `flags`" not in " ".join(h.warnings), h.reason
+
+
+def test_added_names_without_evidence_of_a_local_are_not_asked():
+    """A type in a cast, a function passed by name, a header's global: nothing says they are
+    locals, so their absence from the function is no finding."""
+    from backport.cparse import parse
+    from backport.locate import Scope
+    text = ("static int f(struct s *p)\n{\n\tint n;\n\n\tn = 1;\n\treturn n;\n}\n"
+            "static void g(void)\n{\n\tint flags;\n\n\tflags = 0;\n}\n")
+    cfile = parse(text)
+    scope = Scope("a.c", "a.c", "f", (1, 7), (1, 7), cfile, cfile, None)  # type: ignore[arg-type]
+    h = verify.HunkCode(1, scope, ("\tp->fn = my_handler;", "\tp->len = (u32)jiffies;", "\tp->f = flags;"))
+    assert verify._read_undeclared(h, set()) == {"flags": False}
+
+
+def test_removed_global_whose_last_use_another_hunk_removes_is_clean(tmp_path):
+    d = _variant(tmp_path, "input-removes-a-global-the-target-still-uses")
+    for side in ("base", "target"):
+        _replace(d / side / "net/rds/quux_tcp.c", "\tatomic_inc(&quux_tc_count);\n", "")
+    patch = (d / "patch.diff").read_text()
+    (d / "patch.diff").write_text(patch.replace("@@ -14,7 +13,7 @@", "@@ -13,7 +12,7 @@")
+                                  .replace("@@ -2,7 +2,6 @@", "@@ -2,7 +2,6 @@"))
+    hunks = _hunks(d)
+    assert [h.verdict for h in hunks] == [Verdict.EXACT, Verdict.OFFSET], [h.reason for h in hunks]
+
+
+def test_removed_global_still_used_names_the_missing_part():
+    first, _ = _hunks(CASES / "input-removes-a-global-the-target-still-uses")
+    assert first.verdict is Verdict.CONFLICT and "the input lacks the part of its change" in first.reason

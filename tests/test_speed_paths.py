@@ -596,26 +596,27 @@ def test_one_search_for_words_and_their_lines_answers_what_two_did(tmp_path):
 
 def test_arity_stops_at_a_macro_and_takes_the_first_prototype(tmp_path):
     """The arity lookup reads the files in path order and stops once every name has a count or
-    is a function-like macro (``#define NAME(``) before any file declares it: a macro has no
-    prototype to count against; a name's count is the first file's that declares it."""
+    is a variadic macro: a function-like macro (``#define NAME(a)``) counts its parameters (the
+    first file that has the name decides), a variadic one (``...``) has no count to hold a call
+    to; a name's count is the first file's that declares or defines it."""
     from backport import arity
     files = {
         "include/linux/a.h": "static inline int a_func(int x, int y)\n{\n\treturn x;\n}\n",
-        "include/linux/b.h": "#define a_macro(c) ((void)(c))\n",
-        "include/linux/c.h": "int a_func(int x);\nint a_macro(int c, int d);\n",
-    } | {f"include/linux/z{i:02d}.h": "int z;\n/* a_func a_macro */\n" for i in range(50)}
+        "include/linux/b.h": "#define a_macro(c) ((void)(c))\n#define a_print(fmt, ...) 0\n",
+        "include/linux/c.h": "int a_func(int x);\nint a_macro(int c, int d);\nint a_print(int c);\n",
+    } | {f"include/linux/z{i:02d}.h": "int z;\n/* a_func a_macro a_print */\n" for i in range(50)}
     t = GitTree(Repository(str(make_repo(tmp_path / "r", {"v1": files}))), "v1")
     read = []
     real = t.read
     t.read = lambda path: read.append(path) or real(path)  # type: ignore[method-assign]
-    assert arity.lookup(t, {"a_func", "a_macro"}, [], ("include/linux",)) == {"a_func": 2}
-    assert read == ["include/linux/a.h", "include/linux/b.h"]  # both known there: the search stops
+    names = {"a_func", "a_macro", "a_print"}
+    assert arity.lookup(t, names, [], ("include/linux",)) == {"a_func": 2, "a_macro": 1}
+    assert read == ["include/linux/a.h", "include/linux/b.h"]  # all known there: the search stops
     plain = tmp_path / "plain"
     for rel, text in files.items():
         (plain / rel).parent.mkdir(parents=True, exist_ok=True)
         (plain / rel).write_text(text)
-    assert arity.lookup(DirTree(str(plain)), {"a_func", "a_macro", "b_none"}, [], ("include/linux",)) == {"a_func": 2}
-
+    assert arity.lookup(DirTree(str(plain)), names | {"b_none"}, [], ("include/linux",)) == {"a_func": 2, "a_macro": 1}
 
 
 def test_arity_does_not_search_upper_case_macros(tmp_path):
