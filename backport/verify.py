@@ -434,11 +434,13 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
 
     b = arity.lookup(base, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
                      _near((h.scope.base_path for h in todo), "include/linux"))
-    if not any(b.get(name) == n for calls in wanted.values() for name, n in calls.items()):
+    odd = {name for h in todo for name, n in wanted[h.key].items()
+           if name in b and b[name] != n and not _member_call(h.added, name)} if not _same_tree(base, target) else set()
+    if not odd and not any(b.get(name) == n for calls in wanted.values() for name, n in calls.items()):
         return out  # no finding can follow, whatever the target says: its search is not needed
     t = arity.lookup(target, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
                      _near((h.scope.target_path for h in todo), "include/linux"),
-                     needed={name for calls in wanted.values() for name, n in calls.items() if b.get(name) == n})
+                     needed={name for calls in wanted.values() for name, n in calls.items() if b.get(name) == n} | odd)
     for h in todo:
         for name, n in sorted(wanted[h.key].items()):
             if name in b and name in t and b[name] != t[name] and n == b[name]:
@@ -446,7 +448,18 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
                     FindingKind.ARITY, Severity.REVIEW,
                     f"`{name}()` takes {t[name]} argument(s) in the target, {b[name]} in the base; "
                     f"the added call passes {n}"))
+            elif name in odd and b[name] == t.get(name) != n:
+                out[h.key].append(_finding(
+                    FindingKind.PREREQUISITE, Severity.REVIEW,
+                    f"the added call to `{name}()` passes {n} argument(s); it takes {b[name]} in the target and "
+                    "in the base, and this patch does not change that: the input is incomplete (the part of "
+                    "its change that changes the function is missing), and the port does not build without it"))
     return out
+
+
+def _member_call(added: tuple[str, ...], name: str) -> bool:
+    """``ops->name(`` or ``.name(``: a function pointer of some struct, not the function ``name``."""
+    return any(re.search(rf"(?:->|\.)\s*{re.escape(name)}\s*\(", code_of(x)) for x in added)
 
 
 def _calls(added: tuple[str, ...]) -> dict[str, int]:

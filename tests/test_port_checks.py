@@ -614,3 +614,30 @@ def test_removed_global_whose_last_use_another_hunk_removes_is_clean(tmp_path):
 def test_removed_global_still_used_names_the_missing_part():
     first, _ = _hunks(CASES / "input-removes-a-global-the-target-still-uses")
     assert first.verdict is Verdict.CONFLICT and "the input lacks the part of its change" in first.reason
+
+
+def test_call_with_a_count_neither_tree_takes_is_an_incomplete_input():
+    h, = _hunks(CASES / "input-calls-with-arguments-neither-tree-takes")
+    assert h.verdict is Verdict.CONFLICT and "passes 3 argument(s); it takes 2 in the target and in the base" in h.reason
+
+
+def test_call_whose_function_the_patch_changes_too_is_not_asked(tmp_path):
+    d = _variant(tmp_path, "input-calls-with-arguments-neither-tree-takes")
+    patch = (d / "patch.diff").read_text()
+    head, _, rest = patch.partition("@@ ")
+    proto = ("@@ -1,7 +1,8 @@\n // SPDX-License-Identifier: GPL-2.0\n #include \"quux_socket.h\"\n \n"
+             "-static int quux_wait_for_connect(struct quux_assoc *, long *timeo_p);\n"
+             "+static int quux_wait_for_connect(struct quux_assoc *, struct quux_transport *,\n"
+             "+\t\t\t\t long *timeo_p);\n \n int quux_sendmsg_to_asoc(struct quux_assoc *asoc, struct quux_transport *transport, long timeo)\n {\n")
+    rest = re.sub(r"^(-\d+,\d+) \+(\d+)", lambda m: f"{m[1]} +{int(m[2]) + 1}", rest)
+    (d / "patch.diff").write_text(head + proto + "@@ " + rest)
+    hunks = _hunks(d)
+    assert [h.verdict for h in hunks] == [Verdict.EXACT, Verdict.EXACT], [h.reason for h in hunks]
+
+
+def test_call_through_a_member_is_not_held_to_a_function_of_that_name(tmp_path):
+    d = _variant(tmp_path, "input-calls-with-arguments-neither-tree-takes")
+    _replace(d / "patch.diff", "+\t\terr = quux_wait_for_connect(asoc, transport, &timeo);",
+             "+\t\terr = asoc->ops->quux_wait_for_connect(asoc, transport, &timeo);")
+    h, = _hunks(d)
+    assert h.verdict is not Verdict.CONFLICT, h.reason
