@@ -46,15 +46,18 @@ def _count_args(text: str, start: int) -> int | None:
     return None
 
 
-def prototypes(texts: list[str], names: set[str]) -> dict[str, int]:
+def prototypes(texts: list[str], names: set[str], macros: set[str] | None = None) -> dict[str, int]:
     """name -> parameter count, from definitions or declarations in ``texts``, and from
     function-like macros they ``#define`` (``__assign_str(dst, src)`` took two arguments
-    before 6.10, one since)."""
+    before 6.10, one since); ``macros`` gets the names counted from a macro (a header may
+    define one again with other parameters: the trace stages redefine ``__field``)."""
     found: dict[str, int] = {}
     if not names:
         return found
     for text in texts:
         for name, count in macro_params(text, names).items():
+            if name not in found and macros is not None:
+                macros.add(name)
             found.setdefault(name, count)
     pattern = re.compile(r"^[A-Za-z_][\w\s\*]*?\b(" + "|".join(map(re.escape, sorted(names))) +
                          r")\s*\(([^;{)]*(?:\([^)]*\)[^;{)]*)*)\)\s*[;{]?\s*$", re.M)
@@ -79,7 +82,7 @@ BEFORE, AFTER = 3, 12  # lines around a hit: a return type above it, a parameter
 
 
 def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...],
-           needed: set[str] | None = None) -> dict[str, int]:
+           needed: set[str] | None = None, macros: set[str] | None = None) -> dict[str, int]:
     """Parameter counts of ``names`` in a tree: ``texts`` first, then the headers and
     sources of the directories ``near`` that name them (``git grep -w``), read only
     around the lines that name them; upper-case names (macros, ``macro_name``) only from
@@ -89,14 +92,14 @@ def lookup(tree: Tree, names: set[str], texts: list[str], near: tuple[str, ...],
     have nowhere under ``near`` (``Tree.absent``: a symbol search found it nowhere there)
     gives no hit, so it is left out of the search; and when every needed name ``texts``
     lack is such a name, nothing is searched (the counts of the others are then not
-    looked up: the caller does not read them)."""
-    found = prototypes(texts, names)
+    looked up: the caller does not read them).  ``macros``: see ``prototypes``."""
+    found = prototypes(texts, names, macros)
     paths = tuple(f"{d}/*.h" for d in near) + tuple(f"{d}/*.c" for d in near)
     rest = [n for n in sorted(names - set(found)) if not tree.absent(n, paths) and not macro_name(n)]
     if needed is not None and not (set(rest) & needed):
         return found
     if rest:
-        found.update({k: v for k, v in _searched(tree, rest, paths).items() if k not in found})
+        found.update({k: v for k, v in _searched(tree, rest, paths, macros).items() if k not in found})
     return found
 
 
@@ -129,8 +132,8 @@ class _Counts:
     the first file that declares it or ``#define``s it as a function-like macro; a variadic
     macro found first leaves it without one (no count to hold a call to)."""
 
-    def __init__(self, tree: Tree, names: list[str]):
-        self.tree, self.names = tree, set(names)
+    def __init__(self, tree: Tree, names: list[str], macros: set[str] | None = None):
+        self.tree, self.names, self.counted_macros = tree, set(names), macros
         self.counts: dict[str, int] = {}
         self.macros: set[str] = set()
 
@@ -138,7 +141,10 @@ class _Counts:
         open_ = self.names - self.macros - set(self.counts)
         text = _around(self.tree.read(path), [no for no, _ in hits])
         if text:
-            self.counts.update({k: v for k, v in prototypes([text], self.names).items() if k in open_})
+            here: set[str] = set()
+            self.counts.update({k: v for k, v in prototypes([text], self.names, here).items() if k in open_})
+            if self.counted_macros is not None:
+                self.counted_macros.update(here & open_)
         defined = {m.group(1) for _, line in hits if (m := _DEFINE.match(line))} & open_ - set(self.counts)
         self.macros |= defined - set(self.counts)
 
@@ -146,13 +152,13 @@ class _Counts:
         return self.names <= self.macros | set(self.counts)
 
 
-def _searched(tree: Tree, names: list[str], paths: tuple[str, ...]) -> dict[str, int]:
+def _searched(tree: Tree, names: list[str], paths: tuple[str, ...], macros: set[str] | None = None) -> dict[str, int]:
     """Counts from the files under ``paths`` naming ``names`` (``git grep -w``, several fixed
     strings, git reading one per line: the lines an ERE alternation of the names selects, for
     less of git's CPU), the first ``MAX_FILES`` in path order, each read around its hits.  The
     search stops once every name has a count or is known to be a macro.  Hits out of path order
     (a tree that does not give git's order) are all read and sorted first."""
-    counts = _Counts(tree, names)
+    counts = _Counts(tree, names, macros)
     hits: dict[str, list[tuple[int, str]]] = {}
     ordered = True
     with closing(iter(tree.grep_iter("\n".join(names), paths=paths, word=True, fixed=True))) as stream:

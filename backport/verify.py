@@ -432,10 +432,12 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
     if not names:
         return out
 
+    macros: set[str] = set()
     b = arity.lookup(base, names, ["\n".join(f.lines) for f in _files(todo, "base_file")],
-                     _near((h.scope.base_path for h in todo), "include/linux"))
-    odd = {name for h in todo for name, n in wanted[h.key].items()
-           if name in b and b[name] != n and not _member_call(h.added, name)} if not _same_tree(base, target) else set()
+                     _near((h.scope.base_path for h in todo), "include/linux"), macros=macros)
+    odd = {name for h in todo for name, n in wanted[h.key].items()  # a macro may be defined again, otherwise
+           if name in b and b[name] != n and name not in macros and not _member_call(h.added, name)} \
+        if not _same_tree(base, target) else set()
     if not odd and not any(b.get(name) == n for calls in wanted.values() for name, n in calls.items()):
         return out  # no finding can follow, whatever the target says: its search is not needed
     t = arity.lookup(target, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
@@ -503,7 +505,8 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found += gap_findings(h)
         found += released_findings(h)
         found += order_findings(h, patch_protos)
-    _assigned_undeclared(todo, out, base, target, declared_locals(x for lines in all_added for x in lines))
+    added = [x for lines in all_added for x in lines]
+    _assigned_undeclared(todo, out, base, target, declared_locals(added) | declared_parameters(added))
     return out
 
 
@@ -682,7 +685,7 @@ class _StructLookup:
             if tbody is None or bbody is None:
                 return None
             if not _has_word(bbody, member):
-                return self._nowhere(h, tag, path, member, tbody)
+                return self._nowhere(h, tag, path, member, tbody) if k == 0 and self._seen_by_file(h, tag) else None
             if not _has_word(tbody, member):
                 if member in patch_names and _declared_member(h, member):
                     return None
@@ -719,6 +722,14 @@ class _StructLookup:
             else:
                 return None
         return None
+
+    def _seen_by_file(self, h: HunkCode, tag: str) -> bool:
+        """Both trees' bodies of ``tag`` are the file's own or a header's it includes: not one that a
+        search of include/ found, which may be another architecture's struct of the same name
+        (include/kvm/arm_pmu.h's ``struct kvm_pmu`` for x86's, which comes through <asm/kvm_host.h>)."""
+        s = h.scope
+        return self.bodies.get(("base", tag, s.base_path)) is not None and \
+            self.bodies.get(("target", tag, s.target_path)) is not None
 
     def _nowhere(self, h: HunkCode, tag: str, path: str, member: str, tbody: str) -> Finding | None:
         """A member neither tree's struct has and no added line declares (hid-mcp2221.c's
@@ -1093,6 +1104,16 @@ def _assigned_undeclared(todo: list[HunkCode], out: dict[int, list[Finding]], ba
 
 
 _PLAIN = re.compile(r"(?<![\w.>])(?<!->)(?<!\.\s)([a-z_][a-z0-9_]*)\b(?!\s*\()")  # a name, not a call nor a member
+
+
+_PARAMETER = re.compile(r"[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?[,)]")
+
+
+def declared_parameters(lines) -> set[str]:
+    """Names lines declare as a parameter (``const u8 *token, u32 keysize,`` in a function head
+    that another hunk of the patch rewrites), generously: a word after a type-like word, before a
+    ``,`` or ``)``."""
+    return {m.group(1) for x in lines for m in _PARAMETER.finditer(code_of(x))} - _KEYWORDS
 
 
 def _read_undeclared(h: HunkCode, patch_locals: set[str]) -> dict[str, bool]:

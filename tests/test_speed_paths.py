@@ -481,7 +481,7 @@ def test_arity_target_not_searched_when_the_base_knows_no_count(monkeypatch):
     case = Path(__file__).resolve().parent / "cases" / "helper-from-another-file-of-the-commit"
     looked = []
     real = arity.lookup
-    monkeypatch.setattr(verify.arity, "lookup", lambda tree, *a: looked.append(tree) or real(tree, *a))
+    monkeypatch.setattr(verify.arity, "lookup", lambda tree, *a, **k: looked.append(tree) or real(tree, *a, **k))
     base, target = DirTree(str(case / "base")), DirTree(str(case / "target"))
     [h] = port(read_patches(str(case / "patch.diff"))[0], base, [target]).targets[0].hunks
     assert looked == [base]  # qux_flush_tx_ring() has no prototype the base's headers show
