@@ -105,6 +105,8 @@ def declared_locals(lines) -> set[str]:
         code = code_of(line).strip()
         if not code.endswith(";") or code.split()[:1] in _NOT_DECL:
             continue
+        if "__" in code:
+            code = _ANNOTATION.sub(" ", code)
         m = _DECL_HEAD.match(code)
         if not m:
             continue
@@ -117,5 +119,10 @@ def declared_locals(lines) -> set[str]:
 
 
 _NOT_DECL = (["return"], ["goto"], ["else"], ["case"], ["do"], ["break;"], ["continue;"])
+# the kernel's annotations of a declaration (sparse address spaces, sections, cleanup.h, attributes)
+_ANNOTATION = re.compile(r"\b(?:__(?:rcu|percpu|iomem|user|force|kernel|private|must_check|maybe_unused|always_unused"
+                         r"|unused|read_mostly|ro_after_init|initdata|initconst|init|exit|packed|cacheline_aligned\w*)"
+                         r"|____cacheline_aligned\w*)\b"
+                         r"|\b__(?:aligned|free|counted_by|guarded_by|attribute__)\s*\((?:[^()]|\([^()]*\))*\)")
 _DECL_HEAD = re.compile(r"^(?:(?:const|unsigned|signed|static|struct|enum|union|volatile|register)\s+)*"
                         r"[A-Za-z_]\w*(?:\s+const)?(?=\s|\*)")

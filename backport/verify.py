@@ -438,6 +438,8 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
     odd = {name for h in todo for name, n in wanted[h.key].items()  # a macro may be defined again, otherwise
            if name in b and b[name] != n and name not in macros and not _member_call(h.added, name)} \
         if not _same_tree(base, target) else set()
+    if odd:
+        odd -= _heads_changed(todo)
     if not odd and not any(b.get(name) == n for calls in wanted.values() for name, n in calls.items()):
         return out  # no finding can follow, whatever the target says: its search is not needed
     t = arity.lookup(target, names, ["\n".join(f.lines) for f in _files(todo, "target_file")],
@@ -456,6 +458,21 @@ def check_arity(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tr
                     f"the added call to `{name}()` passes {n} argument(s); it takes {b[name]} in the target and "
                     "in the base, and this patch does not change that: the input is incomplete (the part of "
                     "its change that changes the function is missing), and the port does not build without it"))
+    return out
+
+
+def _heads_changed(todo: list[HunkCode]) -> set[str]:
+    """Functions whose head (their lines up to the opening brace) in the base a hunk changes: the
+    patch gives them other parameters (``void *fd_vaddr)`` added on a head's last line)."""
+    out: set[str] = set()
+    for h in todo:
+        f = h.scope.base_file
+        for block in h.blocks:
+            for fn in f.functions:
+                brace = next((no for no in range(fn.start, min(fn.end, fn.start + 12) + 1)
+                              if "{" in code_of(f.lines[no - 1])), fn.start)
+                if block.first <= brace and block.first + max(len(block.removed), 1) - 1 >= fn.start:
+                    out.add(fn.name)
     return out
 
 
@@ -921,7 +938,8 @@ def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = (),
     mine = [h, *(o for o in removed if o.scope.target_path == s.target_path)]
     kept = _kept_lines(s.target_file, s.target_span if s.function else (1, len(s.target_file.lines)),
                        {e.start + k for o in mine for e in o.edits for k in range(e.removed)})
-    gone -= declared_locals(x for _, x in kept) | declared_locals(x for lines in others for x in lines)
+    added = [x for lines in (*others, h.added) for x in lines]
+    gone -= declared_locals(x for _, x in kept) | declared_locals(added) | declared_parameters(added) | scoped_iterators(added)
     base_kept = _kept_lines(s.base_file, s.base_span if s.function else (1, len(s.base_file.lines)),
                             {b.first + k for o in mine if o.scope.base_path == s.base_path
                              for b in o.blocks for k in range(len(b.removed))})
@@ -940,6 +958,22 @@ def undeclared_findings(h: HunkCode, others: Sequence[tuple[str, ...]] = (),
         out.append(_finding(FindingKind.UNDECLARED, Severity.REVIEW,
                             f"the hunk removes the declaration of `{name}`, which {where} still uses at line "
                             f"{uses[0]} after the change{cause}", *(f"{s.target_path}:{no}" for no in uses[:3])))
+    return out
+
+
+_SCOPED = re.compile(r"\b(?:for_each|\w+_for_each)\w*_scoped\s*\(")
+
+
+def scoped_iterators(lines) -> set[str]:
+    """Names the ``*_scoped`` iterators declare for their loop (``for_each_available_child_of_node_scoped(np,
+    child)``: the last argument is a ``struct device_node *`` that exists only inside the loop)."""
+    out: set[str] = set()
+    for x in lines:
+        code = code_of(x)
+        for m in _SCOPED.finditer(code):
+            args = call_arguments(code, m.end())
+            if args:
+                out.update(identifiers(args[-1])[-1:])
     return out
 
 
@@ -1125,7 +1159,8 @@ def _read_undeclared(h: HunkCode, patch_locals: set[str]) -> dict[str, bool]:
     s = h.scope
     text = "\n".join(code_of(x) for x in h.added)
     text = re.sub(r"\b(?:struct|union|enum|goto)\s+\w+", " ", text)
-    ours = declared_names(h) | patch_locals | _KEYWORDS | designated_members(text) | set(_GOTO.findall(text))
+    ours = declared_names(h) | patch_locals | _KEYWORDS | designated_members(text) | set(_GOTO.findall(text)) \
+        | scoped_iterators(h.added)
     names = {m.group(1) for m in _PLAIN.finditer(text)} - ours
     out: dict[str, bool] = {}
     tfn = s.target_file.lines[s.target_span[0] - 1:s.target_span[1]]

@@ -641,3 +641,56 @@ def test_call_through_a_member_is_not_held_to_a_function_of_that_name(tmp_path):
              "+\t\terr = asoc->ops->quux_wait_for_connect(asoc, transport, &timeo);")
     h, = _hunks(d)
     assert h.verdict is not Verdict.CONFLICT, h.reason
+
+
+def test_call_to_a_function_whose_head_the_patch_changes_is_not_asked(tmp_path):
+    """The patch gives the function another parameter on its head's last line (dpaa2-switch.c's
+    ``void *fd_vaddr)``): no added line names the function, but its count is the patch's."""
+    d = _variant(tmp_path, "input-calls-with-arguments-neither-tree-takes")
+    for side in ("base", "target"):
+        _replace(d / side / "net/sctp/quux_socket.c", "static int quux_wait_for_connect(struct quux_assoc *, long *timeo_p);\n\n", "")
+        _replace(d / side / "net/sctp/quux_socket.c", "static int quux_wait_for_connect(struct quux_assoc *asoc, long *timeo_p)\n{",
+                 "static int quux_wait_for_connect(struct quux_assoc *asoc,\n\t\t\t\t long *timeo_p)\n{")
+        _replace(d / side / "net/sctp/quux_socket.c", "int quux_sendmsg_to_asoc(", "static int quux_wait_for_connect(struct quux_assoc *asoc,\n"
+                 "\t\t\t\t long *timeo_p)\n{\n\treturn quux_wait(asoc, *timeo_p);\n}\n\nint quux_sendmsg_to_asoc(")
+    base = (d / "base/net/sctp/quux_socket.c").read_text()
+    after = base.replace("\t\t\t\t long *timeo_p)\n{\n\treturn", "\t\t\t\t struct quux_transport *transport, long *timeo_p)\n{\n\treturn", 1)
+    after = after.replace("\t\terr = quux_wait_for_connect(asoc, &timeo);", "\t\terr = quux_wait_for_connect(asoc, transport, &timeo);")
+    (d / "patch.diff").write_text(_diff("net/sctp/quux_socket.c", base, after, tmp_path))
+    hunks = _hunks(d)
+    assert hunks and not any(h.verdict is Verdict.CONFLICT for h in hunks), [h.reason for h in hunks]
+
+
+def _diff(path: str, before: str, after: str, tmp_path: Path) -> str:
+    import subprocess
+    a, b = tmp_path / "diff" / "a" / path, tmp_path / "diff" / "b" / path
+    for f, text in ((a, before), (b, after)):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text)
+    out = subprocess.run(["git", "diff", "--no-index", "--no-prefix", f"a/{path}", f"b/{path}"], cwd=tmp_path / "diff",
+                         capture_output=True, text=True).stdout
+    return "".join(x for x in out.splitlines(True) if not x.startswith("index "))
+
+
+def test_removed_declaration_the_patch_redeclares_with_an_annotation_is_clean(tmp_path):
+    """lockd/svc.c: ``-const struct nlmsvc_binding *nlmsvc_ops;`` / ``+const struct nlmsvc_binding
+    __rcu *nlmsvc_ops;`` keeps the variable declared: sparse's annotations are no part of the name."""
+    d = _variant(tmp_path, "input-removes-a-global-the-target-still-uses")
+    for side in ("base", "target"):
+        (d / side / "include/linux").mkdir(parents=True)
+        (d / side / "include/linux/compiler_types.h").write_text("# define __percpu\n")
+    _replace(d / "patch.diff", "-static atomic_t quux_tc_count;\n", "-static atomic_t quux_tc_count;\n+static atomic_t __percpu quux_tc_count;\n")
+    _replace(d / "patch.diff", "@@ -2,7 +2,6 @@", "@@ -2,7 +2,7 @@")
+    _replace(d / "patch.diff", "@@ -13,7 +12,7 @@", "@@ -13,7 +13,7 @@")
+    first, _ = _hunks(d)
+    assert first.verdict is not Verdict.CONFLICT, first.reason
+
+
+def test_scoped_iterators_declare_their_variable():
+    """``for_each_available_child_of_node_scoped(np, child)`` declares ``child`` (qcom-ebi2.c): the
+    patch that drops ``struct device_node *child;`` for it leaves nothing undeclared."""
+    assert verify.scoped_iterators(["\tfor_each_available_child_of_node_scoped(np, child) {",
+                                    "\tdevice_for_each_child_node_scoped(dev, fwnode)", "\tfor_each_child_of_node(np, c)"]) \
+        == {"child", "fwnode"}
+    from backport.clex import declared_locals
+    assert declared_locals(["\tstruct foo *p __free(kfree) = NULL;", "const struct b __rcu *ops;", "__u32 v;"]) == {"p", "ops", "v"}
