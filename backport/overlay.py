@@ -11,8 +11,11 @@ let ``git am -3`` fall back to a 3-way merge.
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 from .model import ADDED, NO_EOL, REMOVED, TEXT_CHANGES, FileKind, FilePatch
 from .regenerate import Text
@@ -123,17 +126,31 @@ class OverlayTree(Tree):
 def in_pathspecs(path: str, specs: tuple[str, ...]) -> bool:
     """A path git grep would search for these pathspecs (directories and ``*.c`` globs, less the
     directories of ``:(exclude)dir``)."""
-    excluded = [s.removeprefix(":(exclude)") for s in specs if s.startswith(":(exclude)")]
-    specs = tuple(s for s in specs if not s.startswith(":(exclude)"))
-    if any(_matches(path, s) for s in excluded):
-        return False
-    return not specs or any(_matches(path, s) for s in specs)
+    return pathspec_matcher(tuple(specs))(path)
 
 
-def _matches(path: str, spec: str) -> bool:
-    import fnmatch
-    return fnmatch.fnmatch(path, spec) or fnmatch.fnmatch(path.rsplit("/", 1)[-1], spec) \
-        or path.startswith(spec.rstrip("/") + "/") or path == spec
+@lru_cache(maxsize=64)
+def pathspec_matcher(specs: tuple[str, ...]) -> Callable[[str], bool]:
+    """``in_pathspecs`` for one set of pathspecs, compiled once: the 13,000 headers that differ
+    between two stable trees are filtered in milliseconds, not half a second."""
+    excluded = _matcher([s.removeprefix(":(exclude)") for s in specs if s.startswith(":(exclude)")])
+    included = [s for s in specs if not s.startswith(":(exclude)")]
+    if not included:
+        return lambda path: not excluded(path)
+    wanted = _matcher(included)
+    return lambda path: wanted(path) and not excluded(path)
+
+
+def _matcher(specs: list[str]) -> Callable[[str], bool]:
+    """A path (or its last component) matching a glob (``*`` crosses ``/``, as in git's default
+    pathspecs), or lying under a directory, or equal to a path of ``specs``."""
+    if not specs:
+        return lambda path: False
+    glob = re.compile("|".join(fnmatch.translate(s) for s in specs))
+    under = tuple(s.rstrip("/") + "/" for s in specs)
+    exact = frozenset(specs)
+    return lambda path: bool(glob.match(path) or glob.match(path.rsplit("/", 1)[-1])) \
+        or path.startswith(under) or path in exact
 
 
 def file_mode(tree: Tree, path: str) -> str:
