@@ -86,7 +86,7 @@ def hunk_code(w: HunkWork) -> verify.HunkCode:
     edits = tuple(Edit(e.start, e.removed, w.added.get((e.start, e.removed), e.added)) for e in p.edits)
     paired = len(bl) == len(edits)
     return verify.HunkCode(id(w), s, tuple(w.added_lines()), tuple(x for b in bl for x in b.removed),
-                           bl if paired else (), edits if paired else ())
+                           bl if paired else (), edits if paired else (), tuple(w.renames))
 
 
 def failed_checks(work: list[HunkWork], checks: list[Check]) -> None:

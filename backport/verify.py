@@ -26,7 +26,7 @@ from .clex import call_arguments, declared_locals, split_comment, top_commas
 from .cparse import CFile, code_of, function_errors, identifiers, split_line, strip_strings  # noqa: F401 - code_of: verify.code_of
 from .encoding import encode
 from .locate import Block, Edit, Scope, paragraph_bound
-from .model import Check, Finding, FindingKind, Severity
+from .model import Check, Finding, FindingKind, Rename, Severity
 from .overlay import in_pathspecs
 from .sources import home, visible_headers
 from .tree import GitTree, Tree, kernel_version
@@ -154,6 +154,7 @@ class HunkCode:
     removed: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()  # the reference hunk's change blocks (base lines)
     edits: tuple[Edit, ...] = ()  # the same blocks as written for the target (target lines)
+    renames: tuple[Rename, ...] = ()  # what the port respelled in its lines
 
 
 def _finding(kind: FindingKind, severity: Severity, message: str, *evidence: str) -> Finding:
@@ -512,6 +513,7 @@ def check_code(todo: list[HunkCode], all_added: list[tuple[str, ...]], base: Tre
         found = out[h.key]
         found += dialect_findings(h.added, std)
         found += structs.findings(h, patch_names)
+        found += structs.renamed_findings(h)
         found += cleanup_findings(h)
         found += undeclared_findings(h, all_added, todo)
         found += depth_findings(h)
@@ -668,6 +670,43 @@ class _StructLookup:
                         return found
         return None
 
+    def renamed_findings(self, h: HunkCode) -> list[Finding]:
+        """A member chain the port respelled (``cb->inode`` -> ``cb->bbio.inode``) whose last member
+        has another type in the target than the base's chain has in the base: code written for
+        one does not take the other (6.12's ``bbio.inode`` is a ``struct btrfs_inode *``, 6.1's
+        ``cb->inode`` a ``struct inode *``, and ``BTRFS_I()`` around it takes the latter only)."""
+        out = []
+        for r in h.renames:
+            old, new = _CHAIN.fullmatch(r.old.strip()), _CHAIN.fullmatch(r.new.strip())
+            if not old or not new:
+                continue
+            bm = self._last_member(h, "base", old.group(1), _LINK.findall(old.group(2)))
+            tm = self._last_member(h, "target", new.group(1), _LINK.findall(new.group(2)))
+            if bm is None or tm is None:
+                continue
+            if structs.changed(bm, tm) and not self._same_members(h, bm, tm):
+                out.append(_finding(FindingKind.MEMBER, Severity.REVIEW,
+                                    f"`{r.new}` (the base's `{r.old}`) is `{_spelled(tm)}` in the target, where the base's "
+                                    f"is `{_spelled(bm)}`: what the added lines do with it may not hold"))
+        return out
+
+    def _last_member(self, h: HunkCode, side: str, var: str, links) -> structs.Member | None:
+        """The member a chain ends at, read in one tree (None when a link is not known)."""
+        s = h.scope
+        cfile, span, path = (s.base_file, s.base_span, s.base_path) if side == "base" else \
+            (s.target_file, s.target_span, s.target_path)
+        kind = _var_struct(var, _function_text(cfile, span), cfile)
+        tag = f"struct {kind}" if kind else None
+        member = None
+        for _, name in links:
+            body = (member.body if member and member.body else
+                    self.body(side, tag, cfile, path) if tag else None)
+            member = structs.members(body).get(name) if body else None
+            if member is None:
+                return None
+            tag = member.aggregate
+        return member
+
     def findings(self, h: HunkCode, patch_names: set[str]) -> list[Finding]:
         s = h.scope
         tfn = _function_text(s.target_file, s.target_span)
@@ -805,6 +844,10 @@ class _StructLookup:
 _TYPES = frozenset("u8 u16 u32 u64 s8 s16 s32 s64 __u8 __u16 __u32 __u64 __le16 __le32 __le64 __be16 __be32 __be64 "
                    "size_t ssize_t loff_t gfp_t uint int8_t uint8_t uint16_t uint32_t uint64_t unsigned".split())
 _FLOW = re.compile(r"^\s*(?:return\b|goto\b|break\b|continue\b|[A-Za-z_]\w*:(?!:)|#|[{}])|[{}]\s*$")
+
+
+def _spelled(m: structs.Member) -> str:
+    return m.type + " " + "*" * m.pointers if m.pointers else m.type
 
 
 def order_matters(between, added) -> bool:

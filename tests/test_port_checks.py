@@ -694,3 +694,16 @@ def test_scoped_iterators_declare_their_variable():
         == {"child", "fwnode"}
     from backport.clex import declared_locals
     assert declared_locals(["\tstruct foo *p __free(kfree) = NULL;", "const struct b __rcu *ops;", "__u32 v;"]) == {"p", "ops", "v"}
+
+
+def test_renamed_member_of_another_type_needs_review():
+    h, = _hunks(CASES / "renamed-member-has-another-type")
+    assert h.verdict is Verdict.CONFLICT and "is `struct quux_inode *` in the target, where the base's is `struct inode *`" \
+        in h.reason
+
+
+def test_renamed_member_of_the_same_type_stays_renamed(tmp_path):
+    d = _variant(tmp_path, "renamed-member-has-another-type")
+    _replace(d / "target/fs/quuxfs/compression.h", "struct quux_bio {\n\tstruct quux_inode *inode;", "struct quux_bio {\n\tstruct inode *inode;")
+    h, = _hunks(d)
+    assert h.verdict is Verdict.RENAMED, h.reason
